@@ -1,0 +1,61 @@
+"""Migrations run on the connection a caller passes in `config.attributes["connection"]`,
+or on the app's DATABASE_URL. An advisory lock lets several processes upgrade at once."""
+
+import sys
+from logging.config import fileConfig
+from typing import NoReturn
+
+from alembic import context
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from app import models  # noqa: F401  (registers the tables on Base.metadata)
+from app.config import ConfigError, load_settings
+from app.database import Base
+
+MIGRATION_LOCK_ID = 0x05_6A_FE_00  # any fixed bigint; shared by every migrating process
+
+config = context.config
+if config.config_file_name is not None and not config.attributes.get("connection"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def run_migrations(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=Base.metadata)
+    with context.begin_transaction():
+        # Held until this transaction commits: a second process waits, then finds nothing to do.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        context.run_migrations()
+
+
+def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run_migrations(connection)
+        return
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        fail(str(exc))
+    if settings.database_url is None:
+        fail("DATABASE_URL is not set: migrations need a postgresql:// URL")
+    url = settings.sqlalchemy_url
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as connection:
+            run_migrations(connection)
+    except OperationalError as exc:
+        first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        fail(f"cannot reach the database in DATABASE_URL: {first_line}")
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    fail("offline (--sql) migrations are not supported; run against a database")
+run_online()

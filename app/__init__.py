@@ -1,0 +1,1 @@
+"""OSSGameForge API: the backend service for the AI-Powered Game Creation Suite."""

@@ -1,0 +1,86 @@
+"""The one settings object, read from the environment (and an optional `.env` file)."""
+
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+class ConfigError(Exception):
+    """A setting a person got wrong; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    mock_mode: bool = False
+    database_url: str | None = Field(default=None, repr=False)
+    health_timeout: float = Field(default=0.5, gt=0, le=30)
+    health_cache_ttl: float = Field(default=0.1, ge=0, le=10)
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_pool_timeout: float = Field(default=2.0, gt=0, le=60)
+
+    @field_validator("mock_mode", mode="before")
+    @classmethod
+    def _strict_boolean(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        key = str(value).strip().lower()
+        if key not in _BOOLEANS:
+            raise ValueError(f"must be one of true/false/1/0/yes/no, got {value!r}")
+        return _BOOLEANS[key]
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            url = make_url(value.strip())
+        except ArgumentError:
+            raise ValueError("is not a URL; expected postgresql://user:password@host:5432/dbname") from None
+        if url.drivername not in ("postgresql", "postgresql+psycopg2"):
+            raise ValueError(f"must start with postgresql://, got {url.drivername}://")
+        if not url.database:
+            raise ValueError("names no database; expected postgresql://user:password@host:5432/dbname")
+        if not url.host and "host" not in url.query:
+            raise ValueError("names no host; expected postgresql://user:password@host:5432/dbname")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _live_needs_database(self) -> "Settings":
+        if not self.mock_mode and self.database_url is None:
+            raise ValueError("DATABASE_URL is not set: set it to a postgresql:// URL, or MOCK_MODE=true")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> URL:
+        """The database URL with the psycopg2 driver named explicitly."""
+        assert self.database_url is not None, "no database in mock mode"
+        return make_url(self.database_url).set(drivername="postgresql+psycopg2")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning validation errors into one readable line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc)) from None
+
+
+def _one_line(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["loc"]:
+            name = str(error["loc"][0]).upper()
+            if message[0].isupper():  # pydantic's own wording
+                message = f"{name}: {message}, got {error['input']!r}"
+            elif not message.startswith(name):
+                message = f"{name} {message}"
+        problems.append(message)
+    return "; ".join(problems)

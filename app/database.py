@@ -1,0 +1,50 @@
+"""Declarative base, engine and session factory."""
+
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from app.config import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def create_db_engine(settings: Settings) -> Engine:
+    """An engine whose connections fail fast instead of hanging on a dead server."""
+    timeout_ms = int(settings.db_pool_timeout * 1000)
+    return create_engine(
+        settings.sqlalchemy_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={
+            # libpq rounds connect_timeout below 2 s up to 2 s.
+            "connect_timeout": max(2, round(settings.db_pool_timeout)),
+            "tcp_user_timeout": timeout_ms * 2,
+            "keepalives_idle": 10,
+            "application_name": "ossgameforge-api",
+        },
+    )
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One session per request; the caller commits, anything unfinished rolls back."""
+    with factory() as session:
+        yield session

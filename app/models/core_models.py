@@ -1,0 +1,58 @@
+"""The `assets` and `generation_logs` tables. Alembic owns the schema; keep both in step."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, String, false, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import Base
+
+ASSET_STATUSES = ("uploaded", "processing", "ready", "failed")
+GENERATION_STATUSES = ("success", "fail", "cached")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")
+    )
+    project_id: Mapped[str] = mapped_column(String, index=True)
+    path: Mapped[str] = mapped_column(String)
+    type: Mapped[str] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, default="uploaded", server_default="uploaded")
+    # The column is `metadata`; Declarative reserves that attribute name.
+    metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
+    consent_hash: Mapped[str] = mapped_column(String)
+    exif_stripped: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_utcnow, server_default=func.now()
+    )
+
+
+class GenerationLog(Base):
+    __tablename__ = "generation_logs"
+    __table_args__ = (
+        CheckConstraint(f"status IN {GENERATION_STATUSES!r}", name="status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[str] = mapped_column(String, index=True)
+    input_hash: Mapped[str] = mapped_column(String)
+    prompt_hash: Mapped[str] = mapped_column(String)
+    model_version: Mapped[str] = mapped_column(String)
+    lora_adapter: Mapped[str | None] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String)
+    latency_ms: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_utcnow, server_default=func.now()
+    )

@@ -1,0 +1,60 @@
+"""The menu: `nox -l`. Plain `nox` runs every test suite this machine can run."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+nox.options.default_venv_backend = "venv"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "unit", "integration"]
+PYTHON = "3.11"
+
+
+def install(session: nox.Session, *extras: str) -> None:
+    """Install the project with `extras` once; later runs skip pip while pyproject.toml is unchanged."""
+    spec = f".[{','.join(extras)}]" if extras else "."
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    marker = Path(session.virtualenv.location) / f".installed-{digest[:16]}"
+    if marker.exists():
+        return
+    session.install("-e", spec)
+    marker.touch()
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def dev(session: nox.Session) -> None:
+    """Serve the API on 127.0.0.1:8000 with reload (embedded PostgreSQL; `-- --mock` for none)."""
+    install(session, "dev")
+    session.run(
+        "python", "-m", "tools.devserver", *session.posargs, interrupt_timeout=30, terminate_timeout=10
+    )
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def lint(session: nox.Session) -> None:
+    """ruff check, ruff format --check, mypy on app/."""
+    install(session, "lint", "test", "infra")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def unit(session: nox.Session) -> None:
+    """Tests that need no database and no Docker."""
+    install(session, "test")
+    session.run("pytest", "tests/unit", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def integration(session: nox.Session) -> None:
+    """Tests on a real PostgreSQL: TEST_DB=docker (default), embedded, or a postgresql:// URL."""
+    install(session, "test")
+    session.run("pytest", "tests/integration", *session.posargs, env={"TEST_DB": _test_db()})
+
+
+def _test_db() -> str:
+    return os.environ.get("TEST_DB", "embedded")

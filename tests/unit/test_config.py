@@ -1,0 +1,87 @@
+import pytest
+
+from app.config import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    for name in ("DATABASE_URL", "MOCK_MODE", "HEALTH_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("TRUE", True), ("1", True), ("Yes", True),
+     ("false", False), ("0", False), ("NO", False), ("False", False)],
+)
+def test_mock_mode_accepts_the_documented_spellings(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool
+) -> None:
+    monkeypatch.setenv("MOCK_MODE", raw)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/app")
+    assert load_settings().mock_mode is expected
+
+
+@pytest.mark.parametrize("raw", ["maybe", "on", "2", "", "tru"])
+def test_mock_mode_rejects_anything_else_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv("MOCK_MODE", raw)
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert str(error.value) == f"MOCK_MODE must be one of true/false/1/0/yes/no, got {raw!r}"
+
+
+def test_live_mode_without_database_url_says_what_to_set() -> None:
+    with pytest.raises(ConfigError, match=r"^DATABASE_URL is not set: set it to a postgresql://"):
+        load_settings()
+
+
+def test_mock_mode_needs_no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCK_MODE", "true")
+    assert load_settings().database_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u:p@db/app", "DATABASE_URL must start with postgresql://, got mysql://"),
+        ("not a url", "DATABASE_URL is not a URL; expected postgresql://"),
+        ("postgresql://u:p@db:5432/", "DATABASE_URL names no database"),
+        ("postgresql:///app", "DATABASE_URL names no host"),
+    ],
+)
+def test_malformed_database_url_is_refused_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, url: str, message: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+
+
+def test_plain_postgresql_url_is_used_with_psycopg2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/app")
+    url = load_settings().sqlalchemy_url
+    assert (url.drivername, url.host, url.port, url.database) == (
+        "postgresql+psycopg2", "db", 5432, "app"
+    )
+
+
+def test_socket_url_with_host_in_query_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@/app?host=/run/postgresql")
+    assert load_settings().sqlalchemy_url.query == {"host": "/run/postgresql"}
+
+
+def test_password_never_shows_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:hunter2@db:5432/app")
+    assert "hunter2" not in repr(load_settings())
+
+
+def test_health_timeout_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCK_MODE", "true")
+    monkeypatch.setenv("HEALTH_TIMEOUT", "-1")
+    with pytest.raises(ConfigError, match=r"^HEALTH_TIMEOUT: Input should be greater than 0"):
+        load_settings()

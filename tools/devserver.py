@@ -1,0 +1,82 @@
+"""`nox -s dev`: serve the API with auto-reload on the embedded PostgreSQL, DATABASE_URL, or mocks."""
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+from alembic import command
+from alembic.config import Config
+
+from app.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / ".devdata" / "postgres"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nox -s dev --", description=__doc__)
+    parser.add_argument("--mock", action="store_true", help="serve MOCK_MODE, no database at all")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    parser.add_argument("--no-reload", action="store_true", help="don't restart on code changes")
+    args = parser.parse_args(argv)
+    if not 0 < args.port < 65536:
+        parser.error(f"--port must be between 1 and 65535, got {args.port}")
+
+    # SIGTERM unwinds like Ctrl-C, so the embedded server below is always stopped.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        with _database(mock=args.mock) as source:
+            print(f"dev: {source}; serving http://{args.host}:{args.port}", flush=True)
+            uvicorn.run(
+                "app.main:app",
+                host=args.host,
+                port=args.port,
+                reload=not args.no_reload,
+                reload_dirs=[str(ROOT / "app")],
+            )
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+@contextlib.contextmanager
+def _database(*, mock: bool) -> Iterator[str]:
+    if mock:
+        os.environ["MOCK_MODE"] = "true"
+        os.environ.pop("DATABASE_URL", None)
+        load_settings()
+        yield "MOCK_MODE=true, no database"
+    elif os.environ.get("DATABASE_URL"):
+        _migrate()
+        yield "DATABASE_URL from the environment"
+    else:
+        from tools.embedded import embedded_postgres_url
+
+        with embedded_postgres_url(DATA_DIR) as url:
+            os.environ["DATABASE_URL"] = url
+            os.environ["MOCK_MODE"] = "false"
+            _migrate()
+            yield f"embedded PostgreSQL in {DATA_DIR.relative_to(ROOT)}"
+
+
+def _migrate() -> None:
+    load_settings()  # a bad setting fails here with one line, before Alembic runs
+    command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())
