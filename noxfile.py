@@ -14,7 +14,7 @@ PYTHON = "3.11"
 
 
 def install(session: nox.Session, *extras: str) -> None:
-    """Install the project with `extras` once; later runs skip pip while pyproject.toml is unchanged."""
+    """Install the project with `extras`; skip pip while pyproject.toml is unchanged."""
     spec = f".[{','.join(extras)}]" if extras else "."
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
     marker = Path(session.virtualenv.location) / f".installed-{digest[:16]}"
@@ -29,7 +29,12 @@ def dev(session: nox.Session) -> None:
     """Serve the API on 127.0.0.1:8000 with reload (embedded PostgreSQL; `-- --mock` for none)."""
     install(session, "dev")
     session.run(
-        "python", "-m", "tools.devserver", *session.posargs, interrupt_timeout=30, terminate_timeout=10
+        "python",
+        "-m",
+        "tools.devserver",
+        *session.posargs,
+        interrupt_timeout=30,
+        terminate_timeout=10,
     )
 
 

@@ -42,11 +42,15 @@ class Settings(BaseSettings):
         try:
             url = make_url(value.strip())
         except ArgumentError:
-            raise ValueError("is not a URL; expected postgresql://user:password@host:5432/dbname") from None
+            raise ValueError(
+                "is not a URL; expected postgresql://user:password@host:5432/dbname"
+            ) from None
         if url.drivername not in ("postgresql", "postgresql+psycopg2"):
             raise ValueError(f"must start with postgresql://, got {url.drivername}://")
         if not url.database:
-            raise ValueError("names no database; expected postgresql://user:password@host:5432/dbname")
+            raise ValueError(
+                "names no database; expected postgresql://user:password@host:5432/dbname"
+            )
         if not url.host and "host" not in url.query:
             raise ValueError("names no host; expected postgresql://user:password@host:5432/dbname")
         return value.strip()
@@ -54,7 +58,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _live_needs_database(self) -> "Settings":
         if not self.mock_mode and self.database_url is None:
-            raise ValueError("DATABASE_URL is not set: set it to a postgresql:// URL, or MOCK_MODE=true")
+            raise ValueError(
+                "DATABASE_URL is not set: set it to a postgresql:// URL, or MOCK_MODE=true"
+            )
         return self
 
     @property

@@ -1,4 +1,4 @@
-"""`nox -s dev`: serve the API with auto-reload on the embedded PostgreSQL, DATABASE_URL, or mocks."""
+"""`nox -s dev`: serve the API with reload on the embedded PostgreSQL, DATABASE_URL, or mocks."""
 
 import argparse
 import contextlib
@@ -22,7 +22,9 @@ DATA_DIR = ROOT / ".devdata" / "postgres"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s dev --", description=__doc__)
     parser.add_argument("--mock", action="store_true", help="serve MOCK_MODE, no database at all")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     parser.add_argument("--no-reload", action="store_true", help="don't restart on code changes")
     args = parser.parse_args(argv)

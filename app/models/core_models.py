@@ -38,9 +38,7 @@ class Asset(Base):
 
 class GenerationLog(Base):
     __tablename__ = "generation_logs"
-    __table_args__ = (
-        CheckConstraint(f"status IN {GENERATION_STATUSES!r}", name="status"),
-    )
+    __table_args__ = (CheckConstraint(f"status IN {GENERATION_STATUSES!r}", name="status"),)
 
     id: Mapped[uuid.UUID] = mapped_column(
         primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")

@@ -12,8 +12,16 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("true", True), ("TRUE", True), ("1", True), ("Yes", True),
-     ("false", False), ("0", False), ("NO", False), ("False", False)],
+    [
+        ("true", True),
+        ("TRUE", True),
+        ("1", True),
+        ("Yes", True),
+        ("false", False),
+        ("0", False),
+        ("NO", False),
+        ("False", False),
+    ],
 )
 def test_mock_mode_accepts_the_documented_spellings(
     monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool
@@ -66,7 +74,10 @@ def test_plain_postgresql_url_is_used_with_psycopg2(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/app")
     url = load_settings().sqlalchemy_url
     assert (url.drivername, url.host, url.port, url.database) == (
-        "postgresql+psycopg2", "db", 5432, "app"
+        "postgresql+psycopg2",
+        "db",
+        5432,
+        "app",
     )
 
 

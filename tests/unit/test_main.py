@@ -18,5 +18,14 @@ def test_openapi_names_the_service(mock_client: TestClient) -> None:
 
 def test_health_routes_are_tagged_health(mock_client: TestClient) -> None:
     paths = mock_client.get("/openapi.json").json()["paths"]
-    assert {p for p in paths if p.startswith("/health")} == {"/health", "/health/live", "/health/ready"}
-    assert all(op["tags"] == ["Health"] for p in paths if p.startswith("/health") for op in paths[p].values())
+    assert {p for p in paths if p.startswith("/health")} == {
+        "/health",
+        "/health/live",
+        "/health/ready",
+    }
+    assert all(
+        op["tags"] == ["Health"]
+        for p in paths
+        if p.startswith("/health")
+        for op in paths[p].values()
+    )

@@ -13,9 +13,14 @@ ALEMBIC = [sys.executable, "-m", "alembic", "upgrade", "head"]
 
 BAD_SETTINGS = [
     ({}, "error: DATABASE_URL is not set: set it to a postgresql:// URL, or MOCK_MODE=true"),
-    ({"DATABASE_URL": "mysql://u:p@db/app"}, "error: DATABASE_URL must start with postgresql://, got mysql://"),
-    ({"DATABASE_URL": "postgresql://u:p@db/app", "MOCK_MODE": "maybe"},
-     "error: MOCK_MODE must be one of true/false/1/0/yes/no, got 'maybe'"),
+    (
+        {"DATABASE_URL": "mysql://u:p@db/app"},
+        "error: DATABASE_URL must start with postgresql://, got mysql://",
+    ),
+    (
+        {"DATABASE_URL": "postgresql://u:p@db/app", "MOCK_MODE": "maybe"},
+        "error: MOCK_MODE must be one of true/false/1/0/yes/no, got 'maybe'",
+    ),
 ]
 
 
@@ -27,7 +32,9 @@ def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
 
 
 @pytest.mark.parametrize("command", [UVICORN, ALEMBIC], ids=["uvicorn", "alembic"])
-@pytest.mark.parametrize(("env", "line"), BAD_SETTINGS, ids=["missing", "malformed", "bad-mock-mode"])
+@pytest.mark.parametrize(
+    ("env", "line"), BAD_SETTINGS, ids=["missing", "malformed", "bad-mock-mode"]
+)
 def test_bad_setting_exits_with_one_line_and_no_traceback(
     command: list[str], env: dict[str, str], line: str
 ) -> None:
