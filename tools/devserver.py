@@ -5,6 +5,8 @@ import contextlib
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # SIGTERM unwinds like Ctrl-C, so the embedded server below is always stopped.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    _stop_when_orphaned()
     try:
         with _database(mock=args.mock) as source:
             print(f"dev: {source}; serving http://{args.host}:{args.port}", flush=True)
@@ -74,6 +77,18 @@ def _database(*, mock: bool) -> Iterator[str]:
 def _migrate() -> None:
     load_settings()  # a bad setting fails here with one line, before Alembic runs
     command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
+
+
+def _stop_when_orphaned() -> None:
+    """nox dies on SIGTERM without passing it on; we notice and shut down as if told to."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
