@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 import nox
@@ -58,8 +59,24 @@ def unit(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Tests on a real PostgreSQL: TEST_DB=docker (default), embedded, or a postgresql:// URL."""
     install(session, "test")
-    session.run("pytest", "tests/integration", *session.posargs, env={"TEST_DB": _test_db()})
+    session.run("pytest", "tests/integration", *session.posargs, env={"TEST_DB": _test_db(session)})
 
 
-def _test_db() -> str:
-    return os.environ.get("TEST_DB", "embedded")
+def _test_db(session: nox.Session) -> str:
+    """TEST_DB as set; else docker, falling back to embedded (with a warning) only outside CI."""
+    if "TEST_DB" in os.environ:
+        return os.environ["TEST_DB"]
+    if _docker_answers():
+        return "docker"
+    if os.environ.get("CI"):
+        session.error("no Docker engine answers and CI is set: start one, or set TEST_DB=embedded")
+    session.warn("no Docker engine answers: using the embedded PostgreSQL (TEST_DB=embedded)")
+    return "embedded"
+
+
+def _docker_answers() -> bool:
+    try:
+        probe = subprocess.run(["docker", "info"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
