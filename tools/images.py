@@ -6,6 +6,7 @@ reachable, `python -m tools.images` builds the stand-ins from the machine's Debi
 """
 
 import argparse
+import hashlib
 import os
 import shlex
 import subprocess
@@ -23,6 +24,8 @@ IMAGES_DIR = Path(__file__).resolve().parents[1] / "images"
 LOCAL_DEBIAN_IMAGE = "ossgameforge/debian:local"
 LOCAL_POSTGRES_IMAGE = "ossgameforge/postgres:local"
 LOCAL_PYTHON_IMAGE = "ossgameforge/python:3.11-local"
+# On each stand-in: the digest of the images/<name>/ files it was built from.
+SOURCE_LABEL = "org.ossgameforge.source"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,15 @@ class StandIn:
     def configured(self) -> str:
         """The image the `setting` env var names, else the official one."""
         return os.environ.get(self.setting) or self.official
+
+    def context(self) -> Path:
+        return IMAGES_DIR / self.name
+
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.context().rglob("*") if p.is_file()):
+            digest.update(f"{path.relative_to(self.context())}\0".encode() + path.read_bytes())
+        return digest.hexdigest()[:16]
 
 
 STAND_INS = {
@@ -79,6 +91,13 @@ def exists(image: str) -> bool:
     return subprocess.run(inspect, capture_output=True, check=False).returncode == 0
 
 
+def source_label(image: str) -> str:
+    """The image's SOURCE_LABEL; "" if the image is missing."""
+    template = f'--format={{{{index .Config.Labels "{SOURCE_LABEL}"}}}}'
+    inspect = ["docker", "image", "inspect", template, image]
+    return subprocess.run(inspect, capture_output=True, text=True, check=False).stdout.strip()
+
+
 def obtainable(image: str) -> bool:
     """Present locally, or pulled now."""
     pull = ["docker", "pull", "--quiet", image]
@@ -97,30 +116,31 @@ def build_debian_base() -> None:
 
 
 def ensure_images(names: Sequence[str] = tuple(STAND_INS), *, force: bool = False) -> None:
-    """Build the stand-ins `names` whose tags are missing (all, and the base, if `force`)."""
-    missing = []
-    for name in names:
-        local = STAND_INS[name].local
-        if exists(local) and not force:
-            say(f"{local} exists (--force rebuilds it)")
+    """Build the stand-ins `names` that are missing or built from other files than images/<name>/
+    now holds (all, and the Debian base, if `force`)."""
+    stale = []
+    for stand_in in (STAND_INS[name] for name in names):
+        if not force and source_label(stand_in.local) == stand_in.digest():
+            say(f"{stand_in.local} is up to date (--force rebuilds it)")
         else:
-            missing.append(name)
-    if missing and (force or not exists(LOCAL_DEBIAN_IMAGE)):
+            stale.append(stand_in)
+    if stale and (force or not exists(LOCAL_DEBIAN_IMAGE)):
         build_debian_base()
-    for name in missing:
-        tag = STAND_INS[name].local
-        with step(f"{tag}: docker build"):
-            base = f"--build-arg=BASE={LOCAL_DEBIAN_IMAGE}"
-            run(["docker", "build", base, f"--tag={tag}", str(IMAGES_DIR / name)])
+    for stand_in in stale:
+        with step(f"{stand_in.local}: docker build"):
+            options = [f"--build-arg=BASE={LOCAL_DEBIAN_IMAGE}", f"--tag={stand_in.local}"]
+            options.append(f"--label={SOURCE_LABEL}={stand_in.digest()}")
+            run(["docker", "build", *options, str(stand_in.context())])
 
 
 def env_lines(names: Sequence[str] = tuple(STAND_INS)) -> list[str]:
-    """`export` lines naming the configured image where it can be had, else its stand-in."""
+    """`export` lines: a setting given stays; else the official image if it can be had, else
+    the stand-in."""
     lines = []
     for name in names:
         stand_in = STAND_INS[name]
         image = stand_in.configured()
-        if not obtainable(image):
+        if not os.environ.get(stand_in.setting) and not obtainable(image):
             say(f"{image} cannot be had: {stand_in.setting}={stand_in.local}")
             image = stand_in.local
         lines.append(f"export {stand_in.setting}={shlex.quote(image)}")
