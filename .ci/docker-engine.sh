@@ -28,8 +28,8 @@ command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 if ((${#missing[@]})); then
     say "installing ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-        >/dev/null
+    # With Recommends: dockerd needs apparmor's parser where the kernel enables AppArmor.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 pid=$(cat /var/run/docker.pid 2>/dev/null || true)
@@ -43,7 +43,10 @@ fi
 
 for ((waited = 0; waited < WAIT_SECONDS; waited++)); do
     answers && { say "engine answers after ${waited}s"; exit 0; }
-    kill -0 "$pid" 2>/dev/null || fail "dockerd exited before answering (see its log below)"
+    if ! kill -0 "$pid" 2>/dev/null; then
+        reason=$(grep -o 'failed to start daemon.*' "$LOG" | tail -n 1) || true
+        fail "dockerd exited before answering: ${reason:-see its log below}"
+    fi
     sleep 1
 done
 fail "dockerd did not answer within ${WAIT_SECONDS}s (see its log below)"

@@ -10,6 +10,12 @@ fi
 if [[ ${1:-} != postgres ]]; then
     exec "$@"
 fi
+# As in the official image: `postgres --version` and other queries that start no server skip setup.
+for arg; do
+    case $arg in
+        '-?' | --help | --describe-config | -C | --version | -V) exec "$@" ;;
+    esac
+done
 
 if [[ $(id -u) == 0 ]]; then
     mkdir -p "$PGDATA"
@@ -36,6 +42,7 @@ if [[ ! -s $PGDATA/PG_VERSION ]]; then
             <<<'CREATE DATABASE :"db";'
     fi
     for file in /docker-entrypoint-initdb.d/*; do
+        # shellcheck source=/dev/null
         case $file in
             *.sh) . "$file" ;;
             *.sql) psql -v ON_ERROR_STOP=1 --username="$user" --dbname="$db" --file="$file" ;;

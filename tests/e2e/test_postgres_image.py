@@ -140,6 +140,12 @@ def test_start_without_a_password_is_refused(containers: Containers, env: dict[s
     assert "POSTGRES_PASSWORD" in logs(name)
 
 
+def test_postgres_version_needs_no_password(containers: Containers) -> None:
+    name = containers.run("postgres", "--version", env={})
+    assert docker("wait", name) == "0"
+    assert "(PostgreSQL)" in logs(name)
+
+
 def test_server_options_from_the_command_apply(server: str) -> None:
     assert query(connect(server, USER, PASSWORD, DB), "SHOW fsync") == [("off",)]
 
