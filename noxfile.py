@@ -10,7 +10,7 @@ import nox
 ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "venv"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "unit", "integration"]
+nox.options.sessions = ["lint", "unit", "integration", "e2e"]
 PYTHON = "3.11"
 
 
@@ -60,6 +60,19 @@ def integration(session: nox.Session) -> None:
     """Tests on a real PostgreSQL: TEST_DB=docker (default), embedded, or a postgresql:// URL."""
     install(session, "test")
     session.run("pytest", "tests/integration", *session.posargs, env={"TEST_DB": _test_db(session)})
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def images(session: nox.Session) -> None:
+    """Build offline stand-ins for POSTGRES_IMAGE / PYTHON_IMAGE (`-- --force`, `-- --only X`)."""
+    session.run("python", "-m", "tools.images", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def e2e(session: nox.Session) -> None:
+    """Containers on the local Docker engine: the POSTGRES_IMAGE contract."""
+    install(session, "test")
+    session.run("pytest", "tests/e2e", *session.posargs)
 
 
 def _test_db(session: nox.Session) -> str:
