@@ -1,0 +1,48 @@
+"""Stack settings: defaults, and errors that name the key to fix."""
+
+from pathlib import Path
+
+import pytest
+
+from infra.config import StackConfigError, read_config, stack_file
+
+
+def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None:
+    unset: dict[str, str] = {}
+    live = read_config(unset.get, prefix="p")
+    assert (live.api_port, live.mock_mode, live.postgres_port) == (8000, False, None)
+    assert (live.python_image, live.postgres_image) == ("python:3.11-slim", "postgres:17")
+    assert read_config({"mockMode": "true"}.get, prefix="p").api_port == 8001
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"mockMode": "sometimes"}, "ossgameforge:mockMode"),
+        ({"apiPort": "80a"}, "ossgameforge:apiPort"),
+        ({"postgresPort": "70000"}, "ossgameforge:postgresPort"),
+        ({"apiPort": "0"}, "ossgameforge:apiPort"),
+        ({"apiPort": "9000", "postgresPort": "9000"}, "ossgameforge:postgresPort"),
+    ],
+)
+def test_a_bad_value_fails_naming_its_key(values: dict[str, str], key: str) -> None:
+    with pytest.raises(StackConfigError, match=key):
+        read_config(values.get, prefix="p")
+
+
+def test_stack_files_differ_only_in_values() -> None:
+    assert stack_file("live").keys() == stack_file("mock").keys()
+    assert stack_file("live")["mockMode"] == "false"
+    assert stack_file("mock")["mockMode"] == "true"
+
+
+def test_stack_file_gives_strings_as_pulumi_does_and_skips_secrets(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        "config:\n"
+        "  ossgameforge:mockMode: true\n"
+        "  ossgameforge:apiPort: 8001\n"
+        "  ossgameforge:dbPassword:\n"
+        "    secure: v1:AAAA\n"
+        "  other:key: x\n"
+    )
+    assert stack_file("dev", tmp_path) == {"mockMode": "true", "apiPort": "8001"}
