@@ -23,9 +23,12 @@ class DockerError(RuntimeError):
 def docker(*args: str, secrets: dict[str, str] | None = None, timeout: float = 600) -> str:
     """Run `docker args` and return its stdout; `secrets` go in the environment, not argv."""
     env = {**os.environ, **secrets} if secrets else None
-    done = subprocess.run(
-        ["docker", *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
-    )
+    try:
+        done = subprocess.run(
+            ["docker", *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DockerError(f"docker {args[0]} failed: {exc}") from None
     if done.returncode != 0:
         output = (done.stderr or done.stdout).strip().splitlines()
         raise DockerError(f"docker {args[0]} failed: {output[-1] if output else done.returncode}")

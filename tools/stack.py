@@ -155,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", nargs="?", default="all", choices=["live", "mock", "all"])
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # clean up as on Ctrl-C
+    try:
+        docker("info", timeout=20)
+    except DockerError as exc:
+        say(f"no Docker engine answers ({exc}): start one, e.g. bash .ci/docker-engine.sh")
+        return 2
     failed = []
     for stack in ["live", "mock"] if args.stack == "all" else [args.stack]:
         try:
