@@ -1,14 +1,21 @@
 """Dependency aliases, so route signatures stay short."""
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.database import session_scope
+from app.services.assets import AssetService, LiveAssetService, MockAssetService
+from app.services.generation_logs import (
+    GenerationLogService,
+    LiveGenerationLogService,
+    MockGenerationLogService,
+)
 from app.services.health import DatabaseProbe
+from app.services.mock_data import MockStore
 
 
 def get_settings(request: Request) -> Settings:
@@ -21,10 +28,45 @@ def get_probe(request: Request) -> DatabaseProbe | None:
     return probe
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    yield from session_scope(request.state.session_factory)
+def get_db(request: Request) -> Iterator[Session | None]:
+    """The request's session; None in mock mode, whose lifespan opens no database."""
+    factory = request.state.session_factory
+    if factory is None:
+        yield None
+    else:
+        yield from session_scope(factory)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ProbeDep = Annotated[DatabaseProbe | None, Depends(get_probe)]
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db)]  # for routes that exist in live mode only
+
+ServiceT = TypeVar("ServiceT")
+
+
+def _service(
+    mock: Callable[[MockStore], ServiceT], live: Callable[[Session], ServiceT]
+) -> Callable[..., Iterator[ServiceT]]:
+    """The one place that picks mock or live; live work is committed once the endpoint returns."""
+
+    def dependency(
+        request: Request, settings: SettingsDep, session: Annotated[Session | None, Depends(get_db)]
+    ) -> Iterator[ServiceT]:
+        if settings.mock_mode:
+            yield mock(request.state.mock_store)
+            return
+        assert session is not None, "live mode without a session"
+        yield live(session)
+        session.commit()
+
+    return dependency
+
+
+# scope="function": the commit runs before the response is sent, so a failed commit is reported.
+AssetServiceDep = Annotated[
+    AssetService, Depends(_service(MockAssetService, LiveAssetService), scope="function")
+]
+GenerationLogServiceDep = Annotated[
+    GenerationLogService,
+    Depends(_service(MockGenerationLogService, LiveGenerationLogService), scope="function"),
+]

@@ -1,18 +1,25 @@
 """The ASGI application: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
+import json
 import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypedDict
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import ConfigError, Settings, load_settings
 from app.database import create_db_engine, make_session_factory
-from app.routers import health
+from app.routers import assets, generation_logs, health
 from app.services.health import DatabaseProbe
+from app.services.mock_data import MockStore
 
 logger = logging.getLogger("app")
 
@@ -20,6 +27,7 @@ logger = logging.getLogger("app")
 class State(TypedDict):
     probe: DatabaseProbe | None
     session_factory: sessionmaker[Session] | None
+    mock_store: MockStore | None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -29,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         if settings.mock_mode:
             logger.info("MOCK_MODE is on: serving sample data, no database")
-            yield State(probe=None, session_factory=None)
+            yield State(probe=None, session_factory=None, mock_store=MockStore())
             return
         engine = create_db_engine(settings)
         probe = DatabaseProbe(
@@ -38,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not await probe.check():
             logger.warning("database unreachable at startup; serving, /health reports the error")
         try:
-            yield State(probe=probe, session_factory=make_session_factory(engine))
+            yield State(probe=probe, session_factory=make_session_factory(engine), mock_store=None)
         finally:
             engine.dispose()
 
@@ -50,12 +58,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(health.router)
+    app.include_router(assets.router)
+    app.include_router(generation_logs.router)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(PoolTimeoutError, database_error)
 
     @app.get("/", tags=["Root"])
     async def root() -> dict[str, str]:
         return {"message": "Welcome to the OSSGameForge API"}
 
     return app
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's 422 body, minus the echoed input, and safe for text that is not valid Unicode."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
+    body = json.dumps({"detail": jsonable_encoder(errors)}, ensure_ascii=True)
+    return Response(body, status_code=422, media_type="application/json")
+
+
+async def database_error(request: Request, exc: Exception) -> JSONResponse:
+    """503 for a database that is down or unreachable, 500 for any other database error.
+
+    Either way the client gets one generic line; the cause goes to the log only.
+    """
+    lost = isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError)
+    if lost or getattr(exc, "connection_invalidated", False):
+        logger.error("database unavailable: %s", str(exc).strip().split("\n")[0])
+        return JSONResponse({"detail": "Database unavailable"}, status_code=503)
+    logger.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "Internal server error"}, status_code=500)
 
 
 def __getattr__(name: str) -> Any:
