@@ -1,0 +1,41 @@
+"""The live app for the fuzzer, on a migrated PostgreSQL database of its own."""
+
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from alembic import command
+from fastapi import FastAPI
+
+from app.config import load_settings
+from app.main import create_app
+from tests.integration.conftest import admin, alembic_config
+
+CASES: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="session")
+def fuzz_database_url(fresh_database: Callable[[], str]) -> str:
+    """The fuzzer's writes are committed, so it gets a database no other test reads."""
+    url = fresh_database()
+    engine = admin(url)
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_app(fuzz_database_url: str) -> FastAPI:
+    return create_app(load_settings(mock_mode=False, database_url=fuzz_database_url))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many requests the fuzzer sent per mode, and to which operations."""
+    for mode in ("mock", "live"):
+        sent = {key.removeprefix(f"{mode} "): n for key, n in CASES.items() if key.startswith(mode)}
+        if sent:
+            terminalreporter.write_line(
+                f"fuzz, {mode} mode: {sum(sent.values())} requests to {len(sent)} operations:"
+                f" {', '.join(sorted(sent))}"
+            )
