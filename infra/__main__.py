@@ -1,5 +1,6 @@
 """The `ossgameforge` Pulumi program: stack config in, components composed, URLs out."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from infra.config import read_config
 from infra.postgres import Postgres, PostgresArgs
 
 pulumi_config = pulumi.Config()
-config = read_config(pulumi_config.get, prefix=f"{pulumi.get_project()}-{pulumi.get_stack()}")
+config = read_config(
+    pulumi_config.get, prefix=f"{pulumi.get_project()}-{pulumi.get_stack()}", environ=os.environ
+)
 if config.mock_mode:
     api = Backend("backend", BackendArgs(config))
 else:

@@ -2,10 +2,12 @@
 
 `read_config` takes a key lookup, so the Pulumi program (`pulumi.Config().get`) and the local check
 (`python -m tools.stack`, reading the stack file) get the same defaults and the same errors.
+Image names fall back to the project's settings POSTGRES_IMAGE / PYTHON_IMAGE (so offline stand-ins
+need no edit of a stack file), then to the official images.
 The database password is not here: it is a secret, read where it is used.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,11 @@ REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "ossgameforge"
 Lookup = Callable[[str], str | None]
 
+# config key: (environment setting, default)
+IMAGE_SETTINGS = {
+    "pythonImage": ("PYTHON_IMAGE", "python:3.11-slim"),
+    "postgresImage": ("POSTGRES_IMAGE", "postgres:17"),
+}
 _BOOLEANS = {"true": True, "false": False}
 
 
@@ -35,16 +42,20 @@ class StackConfig:
     db_user: str
 
 
-def read_config(get: Lookup, *, prefix: str) -> StackConfig:
+def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> StackConfig:
     """The settings `get` returns for each key (None: unset), with the defaults filled in."""
     mock_mode = _bool(get, "mockMode", default=False)
+    images = {
+        key: get(key) or environ.get(setting) or default
+        for key, (setting, default) in IMAGE_SETTINGS.items()
+    }
     config = StackConfig(
         prefix=prefix,
         mock_mode=mock_mode,
         api_port=_port(get, "apiPort") or (8001 if mock_mode else 8000),
         backend_image=get("backendImage") or "ossgameforge/backend:dev",
-        python_image=get("pythonImage") or "python:3.11-slim",
-        postgres_image=get("postgresImage") or "postgres:17",
+        python_image=images["pythonImage"],
+        postgres_image=images["postgresImage"],
         postgres_port=_port(get, "postgresPort"),
         db_name=get("dbName") or "ossgameforge",
         db_user=get("dbUser") or "ossgameforge",

@@ -3,7 +3,7 @@
 
 live: /health reports the database ok, and a row survives restarting the backend, restarting
 Postgres and replacing the Postgres container. mock: /health reports `mock` and the backend is all
-that runs. POSTGRES_IMAGE / PYTHON_IMAGE, when set, replace the stack files' image names.
+that runs. Images as for `pulumi up`: stack file, else POSTGRES_IMAGE / PYTHON_IMAGE, else official.
 """
 
 import argparse
@@ -17,11 +17,9 @@ from types import FrameType
 from sqlalchemy.engine import URL
 
 from infra import local, spec
-from infra.config import StackConfig, read_config, stack_file
+from infra.config import IMAGE_SETTINGS, StackConfig, read_config, stack_file
 from infra.local import DockerError, docker
 from infra.probes import CheckFailed, count_rows, free_ports, published_ips, wait_for_health
-
-IMAGE_SETTINGS = {"postgresImage": "POSTGRES_IMAGE", "pythonImage": "PYTHON_IMAGE"}
 
 
 def say(message: str) -> None:
@@ -29,14 +27,13 @@ def say(message: str) -> None:
 
 
 def check_config(stack: str, run_id: str) -> StackConfig:
-    """The stack file's values, image settings from the environment, free loopback ports."""
+    """The stack file's values, with free loopback ports and a tag of the check's own."""
     values = stack_file(stack)
-    values |= {key: os.environ[env] for key, env in IMAGE_SETTINGS.items() if os.environ.get(env)}
     api_port, postgres_port = free_ports(2)
     values |= {"apiPort": str(api_port), "backendImage": f"ossgameforge/backend:check-{run_id}"}
     if stack == "live":
         values["postgresPort"] = str(postgres_port)  # for the check's own row writes and reads
-    return read_config(values.get, prefix=f"ogf-check-{run_id}-{stack}")
+    return read_config(values.get, prefix=f"ogf-check-{run_id}-{stack}", environ=os.environ)
 
 
 def require_image(image: str, setting: str) -> None:
@@ -133,9 +130,9 @@ def elapsed(since: float) -> str:
 
 def run(stack: str) -> None:
     config = check_config(stack, secrets.token_hex(3))
-    require_image(config.python_image, IMAGE_SETTINGS["pythonImage"])
+    require_image(config.python_image, IMAGE_SETTINGS["pythonImage"][0])
     if not config.mock_mode:
-        require_image(config.postgres_image, IMAGE_SETTINGS["postgresImage"])
+        require_image(config.postgres_image, IMAGE_SETTINGS["postgresImage"][0])
     try:
         (check_mock if config.mock_mode else check_live)(config)
     finally:

@@ -14,7 +14,7 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from infra.config import NAMESPACE, REPO, stack_file
+from infra.config import IMAGE_SETTINGS, NAMESPACE, REPO, stack_file
 
 PROGRAM = REPO / "infra" / "__main__.py"
 IMAGE = "docker:index/image:Image"
@@ -22,6 +22,7 @@ REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
 CONTAINER = "docker:index/container:Container"
 NETWORK = "docker:index/network:Network"
 VOLUME = "docker:index/volume:Volume"
+OFFLINE_IMAGES = {"PYTHON_IMAGE": "offline/python:test", "POSTGRES_IMAGE": "offline/postgres:test"}
 
 
 def image_id(name: str) -> str:
@@ -113,15 +114,27 @@ class StackRun:
         return sorted(r.type for r in self.registrations)
 
 
-def run_stack(stack: str, *, password: str | None, extra: dict[str, str] | None = None) -> StackRun:
-    """Run the program with `Pulumi.<stack>.yaml`'s values, `extra` ones, and the password."""
+def run_stack(
+    stack: str,
+    *,
+    password: str | None,
+    extra: dict[str, str] | None = None,
+    environ: dict[str, str] | None = None,
+) -> StackRun:
+    """Run the program with `Pulumi.<stack>.yaml`'s values, `extra` ones, and the password;
+    of the image settings, only those in `environ` are set."""
     values = {**stack_file(stack), **(extra or {})}
     if password is not None:
         values["dbPassword"] = password
     config = {f"{NAMESPACE}:{key}": value for key, value in values.items()}
-    # On a thread of its own: Pulumi's settings and event loop never touch the test's.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(_run_program, stack, config).result()
+    with pytest.MonkeyPatch.context() as patch:
+        for setting, _ in IMAGE_SETTINGS.values():
+            patch.delenv(setting, raising=False)
+        for name, value in (environ or {}).items():
+            patch.setenv(name, value)
+        # On a thread of its own: Pulumi's settings and event loop never touch the test's.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(_run_program, stack, config).result()
 
 
 def _run_program(stack: str, config: dict[str, str]) -> StackRun:
@@ -164,7 +177,7 @@ def password() -> str:
 
 @pytest.fixture(scope="module")
 def live(password: str) -> StackRun:
-    return run_stack("live", password=password)
+    return run_stack("live", password=password, environ=OFFLINE_IMAGES)
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,20 @@ from infra.config import StackConfigError, read_config, stack_file
 
 def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None:
     unset: dict[str, str] = {}
-    live = read_config(unset.get, prefix="p")
+    live = read_config(unset.get, prefix="p", environ={})
     assert (live.api_port, live.mock_mode, live.postgres_port) == (8000, False, None)
     assert (live.python_image, live.postgres_image) == ("python:3.11-slim", "postgres:17")
-    assert read_config({"mockMode": "true"}.get, prefix="p").api_port == 8001
+    assert read_config({"mockMode": "true"}.get, prefix="p", environ={}).api_port == 8001
+
+
+def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
+    environ = {"PYTHON_IMAGE": "offline/python:1", "POSTGRES_IMAGE": "offline/postgres:1"}
+    unset: dict[str, str] = {}
+    from_env = read_config(unset.get, prefix="p", environ=environ)
+    assert (from_env.python_image, from_env.postgres_image) == tuple(environ.values())
+    keys = {"pythonImage": "mine/python:2", "postgresImage": "mine/postgres:2"}
+    from_keys = read_config(keys.get, prefix="p", environ=environ)
+    assert (from_keys.python_image, from_keys.postgres_image) == tuple(keys.values())
 
 
 @pytest.mark.parametrize(
@@ -27,7 +37,7 @@ def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None
 )
 def test_a_bad_value_fails_naming_its_key(values: dict[str, str], key: str) -> None:
     with pytest.raises(StackConfigError, match=key):
-        read_config(values.get, prefix="p")
+        read_config(values.get, prefix="p", environ={})
 
 
 def test_stack_files_differ_only_in_values() -> None:

@@ -11,7 +11,7 @@ DOCKERFILE = (REPO / "Dockerfile").read_text()
 
 
 def test_both_stages_start_from_the_base_image_the_stacks_pass() -> None:
-    (arg,) = backend_build(read_config(stack_file("live").get, prefix="t")).args
+    (arg,) = backend_build(read_config(stack_file("live").get, prefix="t", environ={})).args
     assert re.search(rf"^ARG {arg}=python:3\.11-slim$", DOCKERFILE, re.MULTILINE)
     assert re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE) == [f"${{{arg}}}"] * 2
 

@@ -12,7 +12,7 @@ PASSWORD = "generated-in-test"
 
 def config(stack: str, **extra: str) -> StackConfig:
     values = {**stack_file(stack), **extra}
-    return read_config(values.get, prefix=f"t-{stack}")
+    return read_config(values.get, prefix=f"t-{stack}", environ={})
 
 
 def option(args: list[str], name: str) -> list[str]:

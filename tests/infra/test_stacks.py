@@ -11,6 +11,7 @@ from tests.infra.conftest import (
     CONTAINER,
     IMAGE,
     NETWORK,
+    OFFLINE_IMAGES,
     REMOTE_IMAGE,
     VOLUME,
     StackRun,
@@ -57,7 +58,7 @@ def test_backend_runs_the_image_built_from_the_dockerfile_by_its_id(stack: str) 
     assert image.plain("imageName") == values["backendImage"]
     assert image.plain("skipPush") is True
     assert (Path(image.plain("build")["context"]).resolve() / "Dockerfile").is_file()
-    assert image.plain("build")["args"] == {"PYTHON_IMAGE": values["pythonImage"]}
+    assert image.plain("build")["args"] == {"PYTHON_IMAGE": "python:3.11-slim"}
     backend = run.one(CONTAINER, "backend-container")
     assert backend.plain("image") == image_id(values["backendImage"])  # the mock's repo_digest
     assert backend.delete_before_replace
@@ -93,7 +94,14 @@ def test_postgres_password_is_a_secret(live: StackRun, password: str) -> None:
         "POSTGRES_DB": LIVE["dbName"],
         "POSTGRES_PASSWORD": password,
     }
-    assert postgres.plain("image") == image_id(LIVE["postgresImage"])
+    assert postgres.plain("image") == image_id(OFFLINE_IMAGES["POSTGRES_IMAGE"])
+
+
+def test_image_settings_name_the_base_and_postgres_images(live: StackRun) -> None:
+    build_args = live.one(IMAGE).plain("build")["args"]
+    assert build_args == {"PYTHON_IMAGE": OFFLINE_IMAGES["PYTHON_IMAGE"]}
+    assert live.one(REMOTE_IMAGE).plain("name") == OFFLINE_IMAGES["POSTGRES_IMAGE"]
+    assert live.one(REMOTE_IMAGE).plain("keepLocally") is True
 
 
 def test_ports_are_published_on_loopback_only(live: StackRun, mock: StackRun) -> None:
