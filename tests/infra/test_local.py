@@ -1,5 +1,6 @@
 """The specs as `docker run` arguments, for the local check: the same container as Pulumi's."""
 
+import secrets
 import shlex
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from infra import local, spec
 from infra.config import StackConfig, read_config, stack_file
 
-PASSWORD = "generated-in-test"
+PASSWORD = secrets.token_urlsafe(12)
 
 
 def config(stack: str, **extra: str) -> StackConfig:

@@ -51,8 +51,10 @@ def test_every_docker_resource_is_a_child_of_its_component(stack: str, password:
 
 
 @pytest.mark.parametrize("stack", ["live", "mock"])
-def test_backend_runs_the_image_built_from_the_dockerfile_by_its_id(stack: str) -> None:
-    run = run_stack(stack, password="generated-" + stack)
+def test_backend_runs_the_image_built_from_the_dockerfile_by_its_id(
+    stack: str, password: str
+) -> None:
+    run = run_stack(stack, password=password)
     image = run.one(IMAGE)
     values = stack_file(stack)
     assert image.plain("imageName") == values["backendImage"]
@@ -115,8 +117,8 @@ def test_ports_are_published_on_loopback_only(live: StackRun, mock: StackRun) ->
     assert LIVE["apiPort"] != MOCK["apiPort"]  # both stacks can run side by side
 
 
-def test_postgres_port_when_configured_is_on_loopback() -> None:
-    run = run_stack("live", password="generated", extra={"postgresPort": "15432"})
+def test_postgres_port_when_configured_is_on_loopback(password: str) -> None:
+    run = run_stack("live", password=password, extra={"postgresPort": "15432"})
     ports = run.one(CONTAINER, "postgres-container").plain("ports")
     assert [(p["ip"], int(p["external"]), int(p["internal"])) for p in ports] == [
         ("127.0.0.1", 15432, 5432)
@@ -159,8 +161,8 @@ def test_backend_starts_after_postgres_on_the_same_network(live: StackRun) -> No
 
 
 @pytest.mark.parametrize("stack", ["live", "mock"])
-def test_backend_runs_as_a_non_root_user(stack: str) -> None:
-    backend = run_stack(stack, password="generated").one(CONTAINER, "backend-container")
+def test_backend_runs_as_a_non_root_user(stack: str, password: str) -> None:
+    backend = run_stack(stack, password=password).one(CONTAINER, "backend-container")
     assert backend.plain("user").split(":")[0] not in ("", "0", "root")
 
 
