@@ -10,7 +10,7 @@ import nox
 ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "venv"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "unit", "integration", "e2e"]
+nox.options.sessions = ["lint", "unit", "infra", "integration", "e2e", "stack"]
 PYTHON = "3.11"
 
 
@@ -73,6 +73,20 @@ def e2e(session: nox.Session) -> None:
     """Containers on the local Docker engine: the POSTGRES_IMAGE contract."""
     install(session, "test")
     session.run("pytest", "tests/e2e", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def infra(session: nox.Session) -> None:
+    """The Pulumi program under Pulumi's mocks: each stack's resource graph (no Docker)."""
+    install(session, "test", "infra")
+    session.run("pytest", "tests/infra", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def stack(session: nox.Session) -> None:
+    """The stacks' containers on the local Docker engine, checked, then removed (`-- live|mock`)."""
+    install(session, "infra")
+    session.run("python", "-m", "tools.stack", *session.posargs)
 
 
 def _test_db(session: nox.Session) -> str:
