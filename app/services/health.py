@@ -5,6 +5,7 @@ import logging
 import time
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 logger = logging.getLogger(__name__)
 
@@ -12,8 +13,9 @@ logger = logging.getLogger(__name__)
 class DatabaseProbe:
     """Runs `SELECT 1` at most once per `cache_ttl` seconds, however many requests ask.
 
-    Concurrent callers share the probe in flight, and each waits at most `timeout` seconds
-    for it, so a hung server shows as an error within the bound and never piles up threads.
+    Concurrent callers share the probe in flight, and none waits past `timeout` seconds from
+    its start, so a hung server shows as an error within the bound and never piles up threads.
+    The log gets one line when the database goes away and one when it is back.
     """
 
     def __init__(self, engine: Engine, *, timeout: float, cache_ttl: float) -> None:
@@ -21,7 +23,9 @@ class DatabaseProbe:
         self._timeout = timeout
         self._cache_ttl = cache_ttl
         self._result: tuple[float, bool] | None = None
-        self._in_flight: asyncio.Future[bool] | None = None
+        self._failure: str | None = None
+        self._in_flight: asyncio.Future[str | None] | None = None
+        self._deadline = 0.0
 
     async def check(self) -> bool:
         now = time.monotonic()
@@ -30,21 +34,32 @@ class DatabaseProbe:
         if self._in_flight is None or self._in_flight.done():
             self._in_flight = asyncio.get_running_loop().run_in_executor(None, self._select_one)
             self._in_flight.add_done_callback(self._remember)
+            self._deadline = now + self._timeout
         try:
-            return await asyncio.wait_for(asyncio.shield(self._in_flight), self._timeout)
+            failure = await asyncio.wait_for(asyncio.shield(self._in_flight), self._deadline - now)
         except TimeoutError:
-            logger.error("database probe timed out after %.2f s", self._timeout)
-            return False
+            failure = f"no answer within {self._timeout:.2f} s"
+            self._settle(failure)
+        return failure is None
 
-    def _select_one(self) -> bool:
+    def _select_one(self) -> str | None:
+        """None if the database answers, else the first line of why not (driver names dropped)."""
         try:
             with self._engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:  # any failure is "error"; the cause goes to the log only
-            logger.error("database probe failed: %s", str(exc).strip().splitlines()[0])
-            return False
-        return True
+            cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+            return (str(cause).strip() or type(cause).__name__).splitlines()[0]
+        return None
 
-    def _remember(self, future: asyncio.Future[bool]) -> None:
+    def _remember(self, future: asyncio.Future[str | None]) -> None:
         if not future.cancelled():
-            self._result = (time.monotonic(), future.result())
+            self._settle(future.result())
+
+    def _settle(self, failure: str | None) -> None:
+        self._result = (time.monotonic(), failure is None)
+        if failure is not None and self._failure is None:
+            logger.error("database probe failed: %s", failure)
+        elif failure is None and self._failure is not None:
+            logger.warning("database probe ok again")
+        self._failure = failure
