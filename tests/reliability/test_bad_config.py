@@ -1,0 +1,94 @@
+"""A database that is down, or refuses the password: what a person starting the API or Alembic sees.
+
+A missing or malformed DATABASE_URL and a bad MOCK_MODE: tests/unit/test_startup_errors.py.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tests.integration.conftest import admin
+from tests.reliability.conftest import Postgres, ServeFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+UNREACHABLE = "error: cannot reach the database in DATABASE_URL"
+DEGRADED = {"status": "degraded", "services": {"database": "error"}}
+CASES = ["database_down", "wrong_password"]
+Case = tuple[str, str]  # a DATABASE_URL, and libpq's first line about it
+
+
+@pytest.fixture
+def database_down() -> Case:
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://ogf:secret@127.0.0.1:{port}/ossgameforge"
+    return url, f'connection to server at "127.0.0.1", port {port} failed: Connection refused'
+
+
+@pytest.fixture
+def wrong_password(postgres: Postgres) -> Case:
+    role = f"ogf_{secrets.token_hex(4)}"
+    engine = admin(postgres.url)
+    with engine.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{secrets.token_hex(16)}'"))
+    engine.dispose()
+    url = make_url(postgres.url).set(username=role, password="not-the-password")
+    socket_file = Path(str(url.query["host"])) / ".s.PGSQL.5432"
+    return url.render_as_string(hide_password=False), (
+        f'connection to server on socket "{socket_file}" failed:'
+        f' FATAL:  password authentication failed for user "{role}"'
+    )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_api_serves_degraded_and_logs_the_cause_once_without_traceback(
+    case: str, request: pytest.FixtureRequest, serve: ServeFactory
+) -> None:
+    url, cause = request.getfixturevalue(case)
+    server = serve(url)
+    answers = []
+    for path in ("/health", "/health/ready", "/health", "/health/ready"):
+        response = httpx2.get(f"{server.url}{path}")
+        answers.append((path, response.status_code, response.json()))
+        time.sleep(0.2)  # past the probe's cache: each answer comes from a fresh probe
+    assert answers == [
+        ("/health", 200, DEGRADED),
+        ("/health/ready", 503, DEGRADED),
+        ("/health", 200, DEGRADED),
+        ("/health/ready", 503, DEGRADED),
+    ]
+    log = server.log.read_text()
+    assert "Traceback" not in log
+    assert [line for line in log.splitlines() if not line.startswith("INFO:")] == [
+        f"database probe failed: {cause}",
+        "database unreachable at startup; serving, /health reports the error",
+    ]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_alembic_exits_non_zero_with_one_line_naming_the_cause(
+    case: str, request: pytest.FixtureRequest
+) -> None:
+    url, cause = request.getfixturevalue(case)
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": url, "MOCK_MODE": "false"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [f"{UNREACHABLE}: {cause}"]
+    assert result.stdout == ""

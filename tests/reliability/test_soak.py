@@ -1,0 +1,35 @@
+"""A minute of wrk load on the live API: no errors, and resident memory that levels off."""
+
+import httpx2
+import pytest
+
+from tests.reliability.conftest import Postgres, ServeFactory, process_status
+from tools.bench import run_wrk
+
+WARM_UP_SECONDS, SOAK_SECONDS = 10, 60
+
+
+def resident_kib(pid: int) -> int:
+    return int(process_status(pid)["VmRSS"].removesuffix(" kB"))
+
+
+@pytest.mark.soak
+def test_a_minute_of_load_has_no_errors_and_grows_memory_by_under_ten_percent(
+    postgres: Postgres, serve: ServeFactory
+) -> None:
+    server = serve(postgres.url, access_log=False)
+    paths = ["/health", "/health/ready", "/health/live"]
+    if "/assets" in httpx2.get(f"{server.url}/openapi.json").json()["paths"]:
+        paths.append("/assets")
+    run_wrk(server.url, paths, seconds=WARM_UP_SECONDS)
+    before = resident_kib(server.pid)
+    load = run_wrk(server.url, paths, seconds=SOAK_SECONDS)
+    after = resident_kib(server.pid)
+    growth = (after - before) / before
+    print(
+        f"{load.requests} requests on {paths} in {load.seconds:.0f} s ({load.rps:.0f}/s,"
+        f" p99 {load.latency_ms(99):.1f} ms, max {max(load.latency_us) / 1000:.0f} ms),"
+        f" {load.errors} errors; RSS {before} → {after} KiB ({growth:+.1%})"
+    )
+    assert (load.socket_errors, load.non_2xx) == (0, 0)
+    assert growth < 0.10
