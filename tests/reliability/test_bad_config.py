@@ -17,11 +17,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.integration.conftest import admin
+from tests.reliability.clients import DEGRADED
 from tests.reliability.conftest import Postgres, ServeFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "error: cannot reach the database in DATABASE_URL"
-DEGRADED = {"status": "degraded", "services": {"database": "error"}}
 CASES = ["database_down", "wrong_password"]
 Case = tuple[str, str]  # a DATABASE_URL, and libpq's first line about it
 

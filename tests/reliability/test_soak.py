@@ -1,8 +1,8 @@
 """A minute of wrk load on the live API: no errors, and resident memory that levels off."""
 
-import httpx2
 import pytest
 
+from tests.reliability.clients import documents
 from tests.reliability.conftest import Postgres, ServeFactory, process_status
 from tools.bench import run_wrk
 
@@ -19,7 +19,7 @@ def test_a_minute_of_load_has_no_errors_and_grows_memory_by_under_ten_percent(
 ) -> None:
     server = serve(postgres.url, access_log=False)
     paths = ["/health", "/health/ready", "/health/live"]
-    if "/assets" in httpx2.get(f"{server.url}/openapi.json").json()["paths"]:
+    if documents(server.url, "/assets"):
         paths.append("/assets")
     run_wrk(server.url, paths, seconds=WARM_UP_SECONDS)
     before = resident_kib(server.pid)

@@ -1,0 +1,50 @@
+"""A database that accepts connections and never answers (a hung server, a black-holed network)."""
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.reliability.clients import DEGRADED, RecordedLoad, assert_no_leaks, documents
+from tests.reliability.conftest import ServeFactory
+
+
+@pytest.fixture
+def hung_url() -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        yield f"postgresql://ogf:secret@127.0.0.1:{sock.getsockname()[1]}/ossgameforge"
+
+
+def test_health_answers_error_within_a_second_and_mostly_at_once_while_the_database_hangs(
+    hung_url: str, serve: ServeFactory
+) -> None:
+    server = serve(hung_url)
+    with RecordedLoad(server.url, ["/health", "/health/ready"]) as load:
+        time.sleep(3)  # past libpq's 2 s connect timeout, so a second probe hangs as well
+    seconds = [answer.seconds for answer in load.answers]
+    waited = sum(1 for s in seconds if s > 0.1) / len(seconds)
+    print(f"{len(seconds)} answers, {waited:.1%} took over 0.1 s, slowest {max(seconds):.3f} s")
+    assert {(a.path, a.status) for a in load.answers} == {("/health", 200), ("/health/ready", 503)}
+    assert all(json.loads(a.body) == DEGRADED for a in load.answers)
+    assert max(seconds) < 1.0
+    assert waited < 0.05  # a probe's callers share one wait; later ones get the error at once
+    assert_no_leaks(load.answers)
+
+
+def test_database_endpoints_answer_503_within_the_connect_timeout_while_the_database_hangs(
+    hung_url: str, serve: ServeFactory
+) -> None:
+    server = serve(hung_url)
+    if not documents(server.url, "/assets"):
+        pytest.skip("GET /assets is not there yet (issue 5)")
+    with RecordedLoad(server.url, ["/assets"]) as load:
+        time.sleep(3)
+    print(f"{len(load.answers)} answers, slowest {max(a.seconds for a in load.answers):.3f} s")
+    assert {a.status for a in load.answers} == {503}
+    assert all(json.loads(a.body) == {"detail": "Database unavailable"} for a in load.answers)
+    assert max(a.seconds for a in load.answers) < 3.0  # libpq's connect_timeout is 2 s at least
+    assert_no_leaks(load.answers)
