@@ -13,9 +13,12 @@ logger = logging.getLogger(__name__)
 class DatabaseProbe:
     """Runs `SELECT 1` at most once per `cache_ttl` seconds, however many requests ask.
 
-    Concurrent callers share the probe in flight, and none waits past `timeout` seconds from
-    its start, so a hung server shows as an error within the bound and never piles up threads.
-    The log gets one line when the database goes away and one when it is back.
+    Once the last answer is `cache_ttl` old, the next caller starts a probe; until the answer is
+    `cache_ttl + timeout` old, callers get it at once instead of waiting for that probe. Older,
+    they share the probe in flight and none waits past `timeout` from its start. So an answer
+    comes within `timeout`, lags the database by at most `cache_ttl + timeout`, and a hung
+    server never piles up threads. The log gets one line when the database goes away and one
+    when it is back.
     """
 
     def __init__(self, engine: Engine, *, timeout: float, cache_ttl: float) -> None:
@@ -35,6 +38,8 @@ class DatabaseProbe:
             self._in_flight = asyncio.get_running_loop().run_in_executor(None, self._select_one)
             self._in_flight.add_done_callback(self._remember)
             self._deadline = now + self._timeout
+        if self._result is not None and now - self._result[0] < self._cache_ttl + self._timeout:
+            return self._result[1]
         try:
             failure = await asyncio.wait_for(asyncio.shield(self._in_flight), self._deadline - now)
         except TimeoutError:

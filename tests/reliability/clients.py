@@ -2,9 +2,10 @@
 
 import threading
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import httpx2
+import pytest
 
 OK = {"status": "ok", "services": {"database": "ok"}}
 DEGRADED = {"status": "degraded", "services": {"database": "error"}}
@@ -82,3 +83,17 @@ def assert_no_leaks(answers: list[Answer]) -> None:
 def documents(url: str, path: str) -> bool:
     """Whether the API at `url` lists `path` in its OpenAPI document (routes still to land skip)."""
     return path in httpx2.get(f"{url}/openapi.json").json()["paths"]
+
+
+def seconds_until(url: str, expected: tuple[int, Any], *, within: float) -> float:
+    """Polls `url` until it answers `expected` (status, JSON body); fails after `within` s."""
+    started = time.monotonic()
+    while True:
+        response = httpx2.get(url, timeout=within)
+        elapsed = time.monotonic() - started
+        if (response.status_code, response.json()) == expected:
+            assert elapsed < within, f"{url} took {elapsed:.2f} s to answer {expected}"
+            return elapsed
+        if elapsed >= within:
+            pytest.fail(f"{url} still answered {response.status_code} {response.text}")
+        time.sleep(0.02)

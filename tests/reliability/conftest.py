@@ -2,6 +2,8 @@
 
 import contextlib
 import itertools
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +47,20 @@ class Postgres:
             timeout=60,
         )
         self.running = False
+
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Its processes stopped (SIGSTOP): connections stay open and nothing answers."""
+        postmaster = self._server.get_postmaster_info().pid
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        processes = [postmaster, *map(int, children)]
+        for pid in processes:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for pid in processes:
+                os.kill(pid, signal.SIGCONT)
 
     def start(self) -> None:
         """Starts it as the wheel does, on the same socket, so the wheel stops it at the end."""

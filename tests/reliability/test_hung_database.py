@@ -1,4 +1,4 @@
-"""A database that accepts connections and never answers (a hung server, a black-holed network)."""
+"""A database that accepts connections and never answers: a hung server, a black-holed network."""
 
 import json
 import socket
@@ -7,8 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.reliability.clients import DEGRADED, RecordedLoad, assert_no_leaks, documents
-from tests.reliability.conftest import ServeFactory
+from tests.reliability.clients import (
+    DEGRADED,
+    OK,
+    RecordedLoad,
+    assert_no_leaks,
+    documents,
+    seconds_until,
+)
+from tests.reliability.conftest import Postgres, ServeFactory
 
 
 @pytest.fixture
@@ -31,7 +38,7 @@ def test_health_answers_error_within_a_second_and_mostly_at_once_while_the_datab
     assert {(a.path, a.status) for a in load.answers} == {("/health", 200), ("/health/ready", 503)}
     assert all(json.loads(a.body) == DEGRADED for a in load.answers)
     assert max(seconds) < 1.0
-    assert waited < 0.05  # a probe's callers share one wait; later ones get the error at once
+    assert waited < 0.05  # callers get the last answer or share one bounded wait, not their own
     assert_no_leaks(load.answers)
 
 
@@ -47,4 +54,19 @@ def test_database_endpoints_answer_503_within_the_connect_timeout_while_the_data
     assert {a.status for a in load.answers} == {503}
     assert all(json.loads(a.body) == {"detail": "Database unavailable"} for a in load.answers)
     assert max(a.seconds for a in load.answers) < 3.0  # libpq's connect_timeout is 2 s at least
+    assert_no_leaks(load.answers)
+
+
+def test_health_shows_a_database_that_stops_answering_within_a_second_and_its_return_at_once(
+    postgres: Postgres, serve: ServeFactory
+) -> None:
+    server = serve(postgres.url)
+    with RecordedLoad(server.url, ["/health", "/health/ready"]) as load:
+        with postgres.frozen():
+            detected = seconds_until(f"{server.url}/health", (200, DEGRADED), within=1.0)
+            time.sleep(1)
+        recovered = seconds_until(f"{server.url}/health", (200, OK), within=1.0)
+    slowest = max(a.seconds for a in load.answers)
+    print(f"hang shown after {detected:.3f} s, end after {recovered:.3f} s, slowest {slowest:.3f}")
+    assert slowest < 1.0
     assert_no_leaks(load.answers)

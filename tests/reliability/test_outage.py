@@ -1,27 +1,19 @@
 """PostgreSQL stops under load and starts again; the one API process answers throughout."""
 
 import time
-from typing import Any
 
 import httpx2
 import pytest
 
-from tests.reliability.clients import DEGRADED, OK, RecordedLoad, assert_no_leaks, documents
+from tests.reliability.clients import (
+    DEGRADED,
+    OK,
+    RecordedLoad,
+    assert_no_leaks,
+    documents,
+    seconds_until,
+)
 from tests.reliability.conftest import Postgres, ServeFactory, process_status
-
-
-def seconds_until(url: str, expected: tuple[int, Any], *, within: float) -> float:
-    """Polls `url` until it answers `expected` (status, JSON body); fails after `within` s."""
-    started = time.monotonic()
-    while True:
-        response = httpx2.get(url, timeout=within)
-        elapsed = time.monotonic() - started
-        if (response.status_code, response.json()) == expected:
-            assert elapsed < within, f"{url} took {elapsed:.2f} s to answer {expected}"
-            return elapsed
-        if elapsed >= within:
-            pytest.fail(f"{url} still answered {response.status_code} {response.text}")
-        time.sleep(0.02)
 
 
 def test_health_shows_the_outage_within_a_second_and_recovery_within_two_without_restart(
