@@ -11,7 +11,7 @@ from sqlalchemy import text
 from app.config import load_settings
 from app.main import create_app
 from tests.contract.shapes import asset_body, log_body
-from tests.integration.conftest import admin
+from tests.db import admin
 
 ANY_ID = uuid.uuid4()
 REQUESTS = [

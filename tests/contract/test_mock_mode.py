@@ -20,33 +20,33 @@ def mock_app() -> TestClient:
     return TestClient(create_app(load_settings(mock_mode=True, database_url=None)))
 
 
-def test_sample_data_is_the_same_in_every_app(mock_api: TestClient) -> None:
+def test_sample_data_is_the_same_in_every_app(mock_client: TestClient) -> None:
     with mock_app() as other:
         for path in ("/assets", "/generation-logs"):
-            assert mock_api.get(path).json() == other.get(path).json()
+            assert mock_client.get(path).json() == other.get(path).json()
 
 
-def test_sample_data_covers_every_status_with_realistic_records(mock_api: TestClient) -> None:
-    assets = mock_api.get("/assets").json()["items"]
-    logs = mock_api.get("/generation-logs").json()["items"]
+def test_sample_data_covers_every_status_with_realistic_records(mock_client: TestClient) -> None:
+    assets = mock_client.get("/assets").json()["items"]
+    logs = mock_client.get("/generation-logs").json()["items"]
     assert {a["status"] for a in assets} == {"uploaded", "processing", "ready", "failed"}
     assert {log["status"] for log in logs} == {"success", "fail", "cached"}
     for asset in assets:
         assert_shape(asset, ASSET)
     for log in logs:
         assert_shape(log, GENERATION_LOG)
-    hero = mock_api.get(f"/assets/{HERO_SPRITE}").json()
+    hero = mock_client.get(f"/assets/{HERO_SPRITE}").json()
     assert (hero["path"], hero["created_at"]) == (
         "projects/demo-platformer/sprites/hero.png",
         "2026-01-15T09:30:00Z",
     )
 
 
-def test_writes_last_for_the_app_and_stay_in_it(mock_api: TestClient) -> None:
-    created = mock_api.post("/assets", json=asset_body("kept")).json()
-    mock_api.patch(f"/assets/{HERO_SPRITE}", json={"status": "failed"})
-    assert mock_api.get(f"/assets/{created['id']}").status_code == 200
-    assert mock_api.get("/assets").json()["items"][0] == created
+def test_writes_last_for_the_app_and_stay_in_it(mock_client: TestClient) -> None:
+    created = mock_client.post("/assets", json=asset_body("kept")).json()
+    mock_client.patch(f"/assets/{HERO_SPRITE}", json={"status": "failed"})
+    assert mock_client.get(f"/assets/{created['id']}").status_code == 200
+    assert mock_client.get("/assets").json()["items"][0] == created
     with mock_app() as other:
         assert other.get(f"/assets/{created['id']}").status_code == 404
         assert other.get(f"/assets/{HERO_SPRITE}").json()["status"] == "ready"

@@ -49,14 +49,14 @@ def session_of_requests(api: TestClient, tag: str) -> list[tuple[str, int, Any]]
 
 
 def test_mock_and_live_answer_the_same_requests_alike(
-    mock_api: TestClient, client: TestClient, tag: str
+    mock_client: TestClient, client: TestClient, tag: str
 ) -> None:
-    mock, live = session_of_requests(mock_api, tag), session_of_requests(client, tag)
+    mock, live = session_of_requests(mock_client, tag), session_of_requests(client, tag)
     assert [status for _, status, _ in mock] == STATUSES
     assert mock == live
 
 
 def test_mock_and_live_serve_the_same_openapi_document(
-    mock_api: TestClient, client: TestClient
+    mock_client: TestClient, client: TestClient
 ) -> None:
-    assert mock_api.get("/openapi.json").json() == client.get("/openapi.json").json()
+    assert mock_client.get("/openapi.json").json() == client.get("/openapi.json").json()

@@ -4,12 +4,11 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from alembic import command
 from fastapi import FastAPI
 
 from app.config import load_settings
 from app.main import create_app
-from tests.integration.conftest import admin, alembic_config
+from tests.db import migrate
 
 CASES: Counter[str] = Counter()
 
@@ -17,12 +16,7 @@ CASES: Counter[str] = Counter()
 @pytest.fixture(scope="session")
 def fuzz_database_url(fresh_database: Callable[[], str]) -> str:
     """The fuzzer's writes are committed, so it gets a database no other test reads."""
-    url = fresh_database()
-    engine = admin(url)
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "head")
-    engine.dispose()
-    return url
+    return migrate(fresh_database())
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from tests.integration.conftest import ROOT, admin
+from tests.db import ROOT, admin
 
 PROCESSES, ROUNDS = 4, 3
 # `alembic upgrade head`, held until a line arrives on stdin: the processes load first, then all

@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import load_settings
 from app.main import create_app
-from tests.integration.conftest import admin
+from tests.db import admin
 
 
 def test_health_reports_the_database_ok(client: TestClient) -> None:

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from alembic import command
 from sqlalchemy import inspect
 
-from tests.integration.conftest import admin, alembic_config
+from tests.db import admin, alembic_config
 
 
 def test_upgrade_downgrade_upgrade_round_trip(fresh_database: Callable[[], str]) -> None:

@@ -12,7 +12,7 @@ from typing import Protocol
 import pytest
 from alembic import command
 
-from tests.integration.conftest import admin, alembic_config
+from tests.db import admin, alembic_config
 from tools.bench import Server, uvicorn_server
 from tools.embedded import embedded_postgres_url
 

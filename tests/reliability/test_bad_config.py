@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.integration.conftest import admin
+from tests.db import admin
 from tests.reliability.clients import DEGRADED
 from tests.reliability.conftest import Postgres, ServeFactory
 

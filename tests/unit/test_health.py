@@ -3,8 +3,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import load_settings
 from app.main import create_app
-from tests.unit.conftest import live_settings
 
 
 def test_mock_mode_reports_mock_and_is_ready(mock_client: TestClient) -> None:
@@ -23,7 +23,7 @@ def test_live_probe_answers_without_touching_anything(mock_client: TestClient) -
 def test_unreachable_database_shows_as_error_within_a_second_and_leaks_nothing(
     request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture, url_fixture: str
 ) -> None:
-    settings = live_settings(request.getfixturevalue(url_fixture))
+    settings = load_settings(mock_mode=False, database_url=request.getfixturevalue(url_fixture))
     with TestClient(create_app(settings)) as client:
         for path, code in (("/health", 200), ("/health/ready", 503)):
             started = time.monotonic()

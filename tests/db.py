@@ -1,0 +1,33 @@
+"""Helpers for tests on a real PostgreSQL (the fixtures are in tests/conftest.py)."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def admin(url: str) -> Engine:
+    """An autocommit engine on `url`, for DDL and for checking what the app did."""
+    return create_engine(
+        make_url(url).set(drivername="postgresql+psycopg2"), isolation_level="AUTOCOMMIT"
+    )
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's config, migrating on `connection` (alembic/env.py honours it)."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(url: str) -> str:
+    """Upgrade the database at `url` to head; return `url`."""
+    engine = admin(url)
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    engine.dispose()
+    return url
