@@ -10,8 +10,9 @@ import nox
 ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "venv"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "unit", "infra", "integration", "e2e", "stack"]
+nox.options.sessions = ["lint", "unit", "infra", "integration", "reliability", "e2e", "stack"]
 PYTHON = "3.11"
+SUITES = ("tests/unit", "tests/contract", "tests/fuzz")
 
 
 def install(session: nox.Session, *extras: str) -> None:
@@ -50,16 +51,24 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, reuse_venv=True)
 def unit(session: nox.Session) -> None:
-    """Tests that need no database and no Docker."""
+    """Tests that need no database and no Docker (the mock halves of contract and fuzz)."""
     install(session, "test")
-    session.run("pytest", "tests/unit", *session.posargs)
+    session.run("pytest", *SUITES, "-m", "not integration", *session.posargs)
 
 
 @nox.session(python=PYTHON, reuse_venv=True)
 def integration(session: nox.Session) -> None:
     """Tests on a real PostgreSQL: TEST_DB=docker (default), embedded, or a postgresql:// URL."""
     install(session, "test")
-    session.run("pytest", "tests/integration", *session.posargs, env={"TEST_DB": _test_db(session)})
+    env = {"TEST_DB": _test_db(session)}
+    session.run("pytest", "tests/integration", *SUITES[1:], *session.posargs, env=env)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def reliability(session: nox.Session) -> None:
+    """Outage, hung database, bad config at start, a minute's soak (`-- -m "not soak"`)."""
+    install(session, "test")
+    session.run("pytest", "tests/reliability", *session.posargs)
 
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
