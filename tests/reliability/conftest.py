@@ -3,16 +3,17 @@
 import contextlib
 import itertools
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 import pytest
-from alembic import command
 
-from tests.db import admin, alembic_config
+from tests.db import migrate
 from tools.bench import Server, uvicorn_server
 from tools.embedded import embedded_postgres_url
 
@@ -69,15 +70,16 @@ class Postgres:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+def postgres() -> Iterator[Postgres]:
     """An embedded PostgreSQL 18 whose `ossgameforge` database is migrated to head."""
-    data = tmp_path_factory.mktemp("reliability") / "pg"
-    with embedded_postgres_url(data, durable=False) as url:
-        engine = admin(url)
-        with engine.connect() as connection:
-            command.upgrade(alembic_config(connection), "head")
-        engine.dispose()
-        yield Postgres(data, url)
+    # Not under pytest's basetemp, as in tests/conftest.py: another pytest run may make that
+    # private to root while this server, which runs as its own user when we are root, needs it.
+    home = Path(tempfile.mkdtemp(prefix="ogf-reliability-pg-"))
+    try:
+        with embedded_postgres_url(home / "data", durable=False) as url:
+            yield Postgres(home / "data", migrate(url))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

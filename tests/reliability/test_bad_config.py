@@ -5,7 +5,6 @@ A missing or malformed DATABASE_URL and a bad MOCK_MODE: tests/unit/test_startup
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,23 +15,22 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.db import admin
+from tests.db import ROOT, admin
 from tests.reliability.clients import DEGRADED
 from tests.reliability.conftest import Postgres, ServeFactory
 
-ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "error: cannot reach the database in DATABASE_URL"
 CASES = ["database_down", "wrong_password"]
 Case = tuple[str, str]  # a DATABASE_URL, and libpq's first line about it
 
 
 @pytest.fixture
-def database_down() -> Case:
-    with socket.socket() as sock:  # a loopback port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"postgresql://ogf:secret@127.0.0.1:{port}/ossgameforge"
-    return url, f'connection to server at "127.0.0.1", port {port} failed: Connection refused'
+def database_down(refused_url: str) -> Case:
+    port = make_url(refused_url).port
+    return (
+        refused_url,
+        f'connection to server at "127.0.0.1", port {port} failed: Connection refused',
+    )
 
 
 @pytest.fixture

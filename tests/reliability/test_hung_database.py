@@ -1,9 +1,7 @@
 """A database that accepts connections and never answers: a hung server, a black-holed network."""
 
 import json
-import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,14 +14,6 @@ from tests.reliability.clients import (
     seconds_until,
 )
 from tests.reliability.conftest import Postgres, ServeFactory
-
-
-@pytest.fixture
-def hung_url() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(128)
-        yield f"postgresql://ogf:secret@127.0.0.1:{sock.getsockname()[1]}/ossgameforge"
 
 
 def test_health_answers_error_within_a_second_and_mostly_at_once_while_the_database_hangs(
