@@ -58,7 +58,7 @@ def test_api_serves_degraded_and_logs_the_cause_once_without_traceback(
     for path in ("/health", "/health/ready", "/health", "/health/ready"):
         response = httpx2.get(f"{server.url}{path}")
         answers.append((path, response.status_code, response.json()))
-        time.sleep(0.2)  # past the probe's cache: each answer comes from a fresh probe
+        time.sleep(0.2)  # past the probe's cache: each request sets off another probe
     assert answers == [
         ("/health", 200, DEGRADED),
         ("/health/ready", 503, DEGRADED),
