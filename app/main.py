@@ -43,8 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         probe = DatabaseProbe(
             engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
         )
-        if not await probe.check():
-            logger.warning("database unreachable at startup; serving, /health reports the error")
+        await probe.check()  # a database down at start is logged once; the app serves degraded
         try:
             yield State(probe=probe, session_factory=make_session_factory(engine), mock_store=None)
         finally:

@@ -37,7 +37,7 @@ def refused_url() -> str:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    return f"postgresql://app:secret@127.0.0.1:{port}/app"
+    return f"postgresql://app@127.0.0.1:{port}/app"
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def hung_url() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen(64)
-        yield f"postgresql://app:secret@127.0.0.1:{sock.getsockname()[1]}/app"
+        yield f"postgresql://app@127.0.0.1:{sock.getsockname()[1]}/app"
 
 
 @pytest.fixture(scope="session")

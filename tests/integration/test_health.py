@@ -24,7 +24,7 @@ def wrong_password_url(database_url: str) -> str:
     engine = admin(database_url)
     with engine.connect() as connection:
         connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'"))
-    url = make_url(database_url).set(username=role, password="not-" + password)
+    url = make_url(database_url).set(username=role, password=password[::-1])
     try:
         create_engine_url = url.set(drivername="postgresql+psycopg2")
         with admin(create_engine_url.render_as_string(hide_password=False)).connect():

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from app.config import ConfigError, load_settings
@@ -27,7 +29,7 @@ def test_mock_mode_accepts_the_documented_spellings(
     monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool
 ) -> None:
     monkeypatch.setenv("MOCK_MODE", raw)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/app")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db:5432/app")
     assert load_settings().mock_mode is expected
 
 
@@ -54,9 +56,9 @@ def test_mock_mode_needs_no_database_url(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("mysql://u:p@db/app", "DATABASE_URL must start with postgresql://, got mysql://"),
+        ("mysql://app@db/app", "DATABASE_URL must start with postgresql://, got mysql://"),
         ("not a url", "DATABASE_URL is not a URL; expected postgresql://"),
-        ("postgresql://u:p@db:5432/", "DATABASE_URL names no database"),
+        ("postgresql://app@db:5432/", "DATABASE_URL names no database"),
         ("postgresql:///app", "DATABASE_URL names no host"),
     ],
 )
@@ -71,7 +73,7 @@ def test_malformed_database_url_is_refused_with_one_line(
 
 
 def test_plain_postgresql_url_is_used_with_psycopg2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/app")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db:5432/app")
     url = load_settings().sqlalchemy_url
     assert (url.drivername, url.host, url.port, url.database) == (
         "postgresql+psycopg2",
@@ -87,8 +89,9 @@ def test_socket_url_with_host_in_query_is_accepted(monkeypatch: pytest.MonkeyPat
 
 
 def test_password_never_shows_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u:hunter2@db:5432/app")
-    assert "hunter2" not in repr(load_settings())
+    password = secrets.token_hex(8)
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://app:{password}@db:5432/app")
+    assert password not in repr(load_settings())
 
 
 def test_health_timeout_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:

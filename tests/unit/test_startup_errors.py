@@ -14,11 +14,11 @@ ALEMBIC = [sys.executable, "-m", "alembic", "upgrade", "head"]
 BAD_SETTINGS = [
     ({}, "error: DATABASE_URL is not set: set it to a postgresql:// URL, or MOCK_MODE=true"),
     (
-        {"DATABASE_URL": "mysql://u:p@db/app"},
+        {"DATABASE_URL": "mysql://app@db/app"},
         "error: DATABASE_URL must start with postgresql://, got mysql://",
     ),
     (
-        {"DATABASE_URL": "postgresql://u:p@db/app", "MOCK_MODE": "maybe"},
+        {"DATABASE_URL": "postgresql://app@db/app", "MOCK_MODE": "maybe"},
         "error: MOCK_MODE must be one of true/false/1/0/yes/no, got 'maybe'",
     ),
 ]
