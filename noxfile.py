@@ -98,6 +98,13 @@ def stack(session: nox.Session) -> None:
     session.run("python", "-m", "tools.stack", *session.posargs)
 
 
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def bench(session: nox.Session) -> None:
+    """/health vs /health/live under wrk on one uvicorn worker; `-- --json FILE` saves figures."""
+    install(session, "test")
+    session.run("python", "-m", "tools.bench", *session.posargs)
+
+
 def _test_db(session: nox.Session) -> str:
     """TEST_DB as set; else docker, falling back to embedded (with a warning) only outside CI."""
     if "TEST_DB" in os.environ:
