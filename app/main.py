@@ -1,5 +1,6 @@
 """The ASGI application: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
+import gc
 import json
 import logging
 import sys
@@ -35,6 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
+        # Start-up objects live as long as the app: keep the cyclic GC from rescanning them.
+        gc.freeze()
         if settings.mock_mode:
             logger.info("MOCK_MODE is on: serving sample data, no database")
             yield State(probe=None, session_factory=None, mock_store=MockStore())

@@ -95,11 +95,14 @@ def wrk_path() -> str:
 
 
 def run_wrk(url: str, paths: list[str], *, seconds: int, connections: int = 64) -> Load:
-    """Requests `paths` of `url` in turn on `connections` connections (2 threads) for `seconds`."""
+    """Requests `paths` of `url` in turn on `connections` connections for `seconds`.
+
+    One wrk thread: on a 2-core machine the other core is the server's.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_SCRIPT % ", ".join(json.dumps(path) for path in paths))
         script.flush()
-        options = [f"-c{connections}", "-t2", f"-d{seconds}s", "-s", script.name]
+        options = [f"-c{connections}", "-t1", f"-d{seconds}s", "-s", script.name]
         result = subprocess.run(
             [wrk_path(), *options, url], capture_output=True, text=True, timeout=seconds + 30
         )
@@ -244,7 +247,7 @@ def measure(args: argparse.Namespace, temp: Path) -> dict[str, Any]:
 def report(figures: dict[str, Any]) -> str:
     lines = [
         f"one uvicorn worker on 127.0.0.1, {figures['database']}, {figures['machine']['cpus']}"
-        f" CPUs; wrk -t2, {figures['seconds_per_row']} s per row in 5 alternating slices",
+        f" CPUs; wrk -t1, {figures['seconds_per_row']} s per row in 5 alternating slices",
         f"{'endpoint':<14}{'conns':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
         f"{'errors':>7}{'ratio':>7}",
     ]
