@@ -7,7 +7,8 @@ import yaml
 
 from tests.db import ROOT
 
-# user:password@ in a URL, or password = "literal"; placeholders ({...}, $VAR, <...>) are fine.
+# Credentials in a URL, or a password assigned a quoted literal; placeholders ({..}, $VAR, <..>)
+# and the `user:password@host` of usage messages are fine.
 CREDENTIALS = re.compile(r"://[^/\s:@\"'`]+:(?![{$<]|password@)[^@\s/\"'`]+@")
 ASSIGNED = re.compile(r"(?i)(password|passwd|secret)[\"']?\s*[:=]\s*[\"'](?![{$<])[^\"']+[\"']")
 
