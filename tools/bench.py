@@ -6,152 +6,20 @@ Reports figures and never fails on timing; fails when wrk is missing or the serv
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import os
 import platform
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-import httpx2
+from tools.load import ROOT, Load, LoadError, run_wrk, uvicorn_server, wrk_path
 
-ROOT = Path(__file__).resolve().parent.parent
 PATHS = ("/health/live", "/health")
 TARGETS = {"ratio_min": 0.8, "p99_ms_max": 10.0, "errors_max": 0}
-# `request` cycles through the paths; `done` prints the counts and the latency histogram as JSON.
-WRK_SCRIPT = """
-local paths, i = {%s}, 0
-request = function() i = i %% #paths + 1; return wrk.format(nil, paths[i]) end
-done = function(summary, latency, requests)
-  local e, buckets = summary.errors, {}
-  for n = 1, #latency do buckets[n] = string.format("[%%d,%%d]", latency(n)) end
-  io.write(string.format('WRK_JSON {"requests": %%d, "seconds": %%f, "socket_errors": %%d,'
-    .. ' "non_2xx": %%d, "latency_us": [%%s]}\\n', summary.requests, summary.duration / 1e6,
-    e.connect + e.read + e.write + e.timeout, e.status, table.concat(buckets, ",")))
-end
-"""
-
-
-class BenchError(Exception):
-    """Something the load needs is missing or broken; the message says what."""
-
-
-class Server(NamedTuple):
-    url: str
-    pid: int
-    log: Path
-
-
-@dataclasses.dataclass(frozen=True)
-class Load:
-    """What wrk measured; `latency_us` counts the requests that took each number of µs."""
-
-    requests: int
-    seconds: float
-    socket_errors: int
-    non_2xx: int
-    latency_us: Counter[int]
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
-
-    @property
-    def errors(self) -> int:
-        return self.socket_errors + self.non_2xx
-
-    def latency_ms(self, percentile: float) -> float:
-        """The time within which `percentile` % of the requests were answered."""
-        rank, seen = percentile / 100 * self.latency_us.total(), 0
-        for us in sorted(self.latency_us):
-            seen += self.latency_us[us]
-            if seen >= rank:
-                return us / 1000
-        return 0.0
-
-    def __add__(self, other: "Load") -> "Load":
-        return Load(
-            self.requests + other.requests,
-            self.seconds + other.seconds,
-            self.socket_errors + other.socket_errors,
-            self.non_2xx + other.non_2xx,
-            self.latency_us + other.latency_us,
-        )
-
-
-def wrk_path() -> str:
-    path = shutil.which("wrk")
-    if path is None:
-        raise BenchError("wrk is not installed: `apt-get install wrk` (Debian and Ubuntu)")
-    return path
-
-
-def run_wrk(url: str, paths: list[str], *, seconds: int, connections: int = 64) -> Load:
-    """Requests `paths` of `url` in turn on `connections` connections for `seconds`.
-
-    One wrk thread: on a 2-core machine the other core is the server's.
-    """
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT % ", ".join(json.dumps(path) for path in paths))
-        script.flush()
-        options = [f"-c{connections}", "-t1", f"-d{seconds}s", "-s", script.name]
-        result = subprocess.run(
-            [wrk_path(), *options, url], capture_output=True, text=True, timeout=seconds + 30
-        )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("WRK_JSON ")]
-    if result.returncode != 0 or not lines:
-        raise BenchError(f"wrk failed: {(result.stderr or result.stdout).strip()}")
-    raw = json.loads(lines[0].removeprefix("WRK_JSON "))
-    raw["latency_us"] = Counter(dict(raw["latency_us"]))
-    return Load(**raw)
-
-
-@contextlib.contextmanager
-def uvicorn_server(env: dict[str, str], log: Path, *, access_log: bool = True) -> Iterator[Server]:
-    """`uvicorn app.main:app`, one worker on 127.0.0.1, writing its output to `log`."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    options = ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    options += [] if access_log else ["--no-access-log"]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", *options],
-            cwd=ROOT,
-            env=os.environ | {"PYTHONUNBUFFERED": "1"} | env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process.pid, log)
-    try:
-        _wait_until_serving(process, server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_serving(process: "subprocess.Popen[bytes]", server: Server) -> None:
-    deadline = time.monotonic() + 30
-    while process.poll() is None and time.monotonic() < deadline:
-        with contextlib.suppress(httpx2.TransportError):
-            if httpx2.get(f"{server.url}/health/live", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    tail = "".join(server.log.read_text().splitlines(keepends=True)[-5:])
-    raise BenchError(f"the server did not start serving within 30 s; its log ends:\n{tail}")
 
 
 def interleaved(url: str, connections: int, *, seconds: int, rounds: int) -> dict[str, Load]:
@@ -282,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         wrk_path()
         with tempfile.TemporaryDirectory(prefix="ogf-bench-") as temp:
             figures = measure(args, Path(temp))
-    except BenchError as exc:
+    except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(report(figures))

@@ -14,8 +14,8 @@ from typing import Protocol
 import pytest
 
 from tests.db import migrate
-from tools.bench import Server, uvicorn_server
 from tools.embedded import embedded_postgres_url
+from tools.load import Server, uvicorn_server
 
 
 class ServeFactory(Protocol):

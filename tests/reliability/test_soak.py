@@ -4,7 +4,7 @@ import pytest
 
 from tests.reliability.clients import documents
 from tests.reliability.conftest import Postgres, ServeFactory, process_status
-from tools.bench import run_wrk
+from tools.load import run_wrk
 
 WARM_UP_SECONDS, SOAK_SECONDS = 10, 60
 
