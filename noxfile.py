@@ -80,6 +80,8 @@ def images(session: nox.Session) -> None:
 @nox.session(python=PYTHON, reuse_venv=True)
 def e2e(session: nox.Session) -> None:
     """Containers on the local Docker engine: the POSTGRES_IMAGE contract."""
+    if not _docker(session):
+        session.skip("no Docker engine answers")
     install(session, "test")
     session.run("pytest", "tests/e2e", *session.posargs)
 
@@ -94,6 +96,8 @@ def infra(session: nox.Session) -> None:
 @nox.session(python=PYTHON, reuse_venv=True)
 def stack(session: nox.Session) -> None:
     """The stacks' containers on the local Docker engine, checked, then removed (`-- live|mock`)."""
+    if not _docker(session):
+        session.skip("no Docker engine answers")
     install(session, "infra")
     session.run("python", "-m", "tools.stack", *session.posargs)
 
@@ -109,12 +113,19 @@ def _test_db(session: nox.Session) -> str:
     """TEST_DB as set; else docker, falling back to embedded (with a warning) only outside CI."""
     if "TEST_DB" in os.environ:
         return os.environ["TEST_DB"]
-    if _docker_answers():
+    if _docker(session):
         return "docker"
-    if os.environ.get("CI"):
-        session.error("no Docker engine answers and CI is set: start one, or set TEST_DB=embedded")
     session.warn("no Docker engine answers: using the embedded PostgreSQL (TEST_DB=embedded)")
     return "embedded"
+
+
+def _docker(session: nox.Session) -> bool:
+    """Whether a Docker engine answers; in CI a missing engine fails the session instead."""
+    if _docker_answers():
+        return True
+    if os.environ.get("CI"):
+        session.error("no Docker engine answers and CI is set: run bash .ci/docker-engine.sh")
+    return False
 
 
 def _docker_answers() -> bool:

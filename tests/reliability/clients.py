@@ -80,11 +80,6 @@ def assert_no_leaks(answers: list[Answer]) -> None:
         assert not leaked, f"{answer.path} answered {answer.status} {answer.body!r}"
 
 
-def documents(url: str, path: str) -> bool:
-    """Whether the API at `url` lists `path` in its OpenAPI document (routes still to land skip)."""
-    return path in httpx2.get(f"{url}/openapi.json").json()["paths"]
-
-
 def seconds_until(url: str, expected: tuple[int, Any], *, within: float) -> float:
     """Polls `url` until it answers `expected` (status, JSON body); fails after `within` s."""
     started = time.monotonic()
