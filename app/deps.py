@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -40,9 +40,15 @@ def get_db(request: Request) -> Iterator[Session | None]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ProbeDep = Annotated[DatabaseProbe | None, Depends(get_probe)]
-SessionDep = Annotated[Session, Depends(get_db)]  # for routes that exist in live mode only
 
 ServiceT = TypeVar("ServiceT")
+
+
+async def database_up(probe: ProbeDep) -> None:
+    """While the health probe sees the database down, answer 503 at once: a request must not
+    queue behind connections to a server that may never answer."""
+    if probe is not None and not await probe.check():
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Database unavailable")
 
 
 def _service(
@@ -51,7 +57,10 @@ def _service(
     """The one place that picks mock or live; live work is committed once the endpoint returns."""
 
     def dependency(
-        request: Request, settings: SettingsDep, session: Annotated[Session | None, Depends(get_db)]
+        _: Annotated[None, Depends(database_up)],
+        request: Request,
+        settings: SettingsDep,
+        session: Annotated[Session | None, Depends(get_db)],
     ) -> Iterator[ServiceT]:
         if settings.mock_mode:
             yield mock(request.state.mock_store)

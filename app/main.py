@@ -36,8 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
-        # Start-up objects live as long as the app: keep the cyclic GC from rescanning them.
-        gc.freeze()
         if settings.mock_mode:
             logger.info("MOCK_MODE is on: serving sample data, no database")
             yield State(probe=None, session_factory=None, mock_store=MockStore())
@@ -82,16 +80,16 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def database_error(request: Request, exc: Exception) -> JSONResponse:
-    """503 for a database that is down or unreachable, 500 for any other database error.
+    """503 with one generic line for any database failure; the cause goes to the log only.
 
-    Either way the client gets one generic line; the cause goes to the log only.
+    A lost connection logs its first line; anything else (an unmigrated schema, say) its trace.
     """
     lost = isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError)
     if lost or getattr(exc, "connection_invalidated", False):
         logger.error("database unavailable: %s", str(exc).strip().split("\n")[0])
-        return JSONResponse({"detail": "Database unavailable"}, status_code=503)
-    logger.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse({"detail": "Internal server error"}, status_code=500)
+    else:
+        logger.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "Database unavailable"}, status_code=503)
 
 
 def __getattr__(name: str) -> Any:
@@ -100,7 +98,9 @@ def __getattr__(name: str) -> Any:
     if name != "app":
         raise AttributeError(name)
     try:
-        return create_app()
+        app = create_app()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    gc.freeze()  # what is loaded by now lives as long as the process: spare it the cyclic GC
+    return app

@@ -20,8 +20,7 @@ from app.config import load_settings
 from app.deps import get_db
 from app.main import create_app
 from tests.db import admin, migrate
-
-FAST = ("fsync", "synchronous_commit", "full_page_writes")
+from tools.embedded import FAST_SETTINGS
 
 
 @pytest.fixture
@@ -71,7 +70,7 @@ def _docker_server() -> Iterator[str]:
     image = os.environ.get("POSTGRES_IMAGE", "postgres:17")
     container = PostgresContainer(
         image, username="ogf", password=secrets.token_hex(16), dbname="postgres", driver=None
-    ).with_command(["postgres", *(arg for name in FAST for arg in ("-c", f"{name}=off"))])
+    ).with_command(["postgres", *(arg for name in FAST_SETTINGS for arg in ("-c", f"{name}=off"))])
     with container:
         yield container.get_connection_url()
 

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
 
 # Only the superuser may connect without a password, and only over the private socket.
 _HBA = "local all postgres trust\nlocal all all scram-sha-256\n"
-_FAST_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes")
+FAST_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes")
 
 
 @contextlib.contextmanager
@@ -33,7 +33,7 @@ def embedded_postgres_url(
         with _autocommit(admin_url) as cursor:
             if hba.read_text() != _HBA:
                 hba.write_text(_HBA)
-            for name in _FAST_SETTINGS:
+            for name in FAST_SETTINGS:
                 if durable:
                     cursor.execute(f"ALTER SYSTEM RESET {name}")
                 else:

@@ -58,14 +58,6 @@ STAND_INS = {
 }
 
 
-def postgres_image() -> str:
-    return STAND_INS["postgres"].configured()
-
-
-def python_image() -> str:
-    return STAND_INS["python"].configured()
-
-
 def say(message: str) -> None:
     print(f"images: {message}", file=sys.stderr, flush=True)
 

@@ -18,7 +18,7 @@ from tools.images import LOCAL_POSTGRES_IMAGE, obtainable
 
 IMAGE = os.environ.get("POSTGRES_IMAGE") or LOCAL_POSTGRES_IMAGE
 DATA = "/var/lib/postgresql/data"
-USER, PASSWORD, DB = "ogf_user", "s3cret 'quoted'", "ogf_db"
+USER, PASSWORD, DB = "ogf_user", f"{secrets.token_urlsafe(8)} 'quoted'", "ogf_db"
 
 
 def docker(*args: str, timeout: float = 60) -> str:

@@ -3,6 +3,8 @@
 import json
 import time
 
+import httpx2
+
 from tests.reliability.clients import (
     DEGRADED,
     OK,
@@ -49,6 +51,11 @@ def test_health_shows_a_database_that_stops_answering_within_a_second_and_its_re
     with RecordedLoad(server.url, ["/health", "/health/ready"]) as load:
         with postgres.frozen():
             detected = seconds_until(f"{server.url}/health", (200, DEGRADED), within=1.0)
+            # Pooled connections to a frozen server never answer: /assets must not wait on them.
+            started = time.monotonic()
+            assets = httpx2.get(f"{server.url}/assets", timeout=5)
+            assert (assets.status_code, assets.json()) == (503, {"detail": "Database unavailable"})
+            assert time.monotonic() - started < 0.5
             time.sleep(1)
         recovered = seconds_until(f"{server.url}/health", (200, OK), within=1.0)
     slowest = max(a.seconds for a in load.answers)
