@@ -9,9 +9,7 @@ import nox
 
 ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "venv"
-nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "unit", "infra", "integration", "reliability", "e2e", "stack"]
-PYTHON = "3.11"
 SUITES = ("tests/unit", "tests/contract", "tests/fuzz")
 
 
@@ -26,7 +24,7 @@ def install(session: nox.Session, *extras: str) -> None:
     marker.touch()
 
 
-@nox.session(python=PYTHON, reuse_venv=True, default=False)
+@nox.session(reuse_venv=True, default=False)
 def dev(session: nox.Session) -> None:
     """Serve the API on 127.0.0.1:8000 with reload (embedded PostgreSQL; `-- --mock` for none)."""
     install(session, "dev")
@@ -40,7 +38,7 @@ def dev(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, mypy on app/."""
     install(session, "lint", "test", "infra")
@@ -49,14 +47,14 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def unit(session: nox.Session) -> None:
     """Tests that need no database and no Docker (the mock halves of contract and fuzz)."""
     install(session, "test")
     session.run("pytest", *SUITES, "-m", "not integration", *session.posargs)
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def integration(session: nox.Session) -> None:
     """Tests on a real PostgreSQL: TEST_DB=docker (default), embedded, or a postgresql:// URL."""
     install(session, "test")
@@ -64,20 +62,20 @@ def integration(session: nox.Session) -> None:
     session.run("pytest", "tests/integration", *SUITES[1:], *session.posargs, env=env)
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def reliability(session: nox.Session) -> None:
     """Outage, hung database, bad config at start, a minute's soak (`-- -m "not soak"`)."""
     install(session, "test")
     session.run("pytest", "tests/reliability", *session.posargs)
 
 
-@nox.session(python=PYTHON, reuse_venv=True, default=False)
+@nox.session(reuse_venv=True, default=False)
 def images(session: nox.Session) -> None:
     """Build offline stand-ins for POSTGRES_IMAGE / PYTHON_IMAGE (`-- --force`, `-- --only X`)."""
     session.run("python", "-m", "tools.images", *session.posargs)
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def e2e(session: nox.Session) -> None:
     """Containers on the local Docker engine: the POSTGRES_IMAGE contract."""
     if not _docker(session):
@@ -86,14 +84,14 @@ def e2e(session: nox.Session) -> None:
     session.run("pytest", "tests/e2e", *session.posargs)
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def infra(session: nox.Session) -> None:
     """The Pulumi program under Pulumi's mocks: each stack's resource graph (no Docker)."""
     install(session, "test", "infra")
     session.run("pytest", "tests/infra", *session.posargs)
 
 
-@nox.session(python=PYTHON, reuse_venv=True)
+@nox.session(reuse_venv=True)
 def stack(session: nox.Session) -> None:
     """The stacks' containers on the local Docker engine, checked, then removed (`-- live|mock`)."""
     if not _docker(session):
@@ -102,7 +100,7 @@ def stack(session: nox.Session) -> None:
     session.run("python", "-m", "tools.stack", *session.posargs)
 
 
-@nox.session(python=PYTHON, reuse_venv=True, default=False)
+@nox.session(reuse_venv=True, default=False)
 def bench(session: nox.Session) -> None:
     """/health vs /health/live under wrk on one uvicorn worker; `-- --json FILE` saves figures."""
     install(session, "test")

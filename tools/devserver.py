@@ -61,7 +61,7 @@ def _database(*, mock: bool) -> Iterator[str]:
         os.environ.pop("DATABASE_URL", None)
         load_settings()
         yield "MOCK_MODE=true, no database"
-    elif os.environ.get("DATABASE_URL"):
+    elif load_settings(mock_mode=True).database_url:  # from the environment or .env
         _migrate()
         yield "DATABASE_URL from the environment"
     else:

@@ -31,7 +31,7 @@ def test_health_answers_error_within_a_second_and_mostly_at_once_while_the_datab
     assert_no_leaks(load.answers)
 
 
-def test_database_endpoints_answer_503_within_the_connect_timeout_while_the_database_hangs(
+def test_database_endpoints_answer_503_within_a_second_while_the_database_hangs(
     hung_url: str, serve: ServeFactory
 ) -> None:
     server = serve(hung_url)
@@ -40,7 +40,7 @@ def test_database_endpoints_answer_503_within_the_connect_timeout_while_the_data
     print(f"{len(load.answers)} answers, slowest {max(a.seconds for a in load.answers):.3f} s")
     assert {a.status for a in load.answers} == {503}
     assert all(json.loads(a.body) == {"detail": "Database unavailable"} for a in load.answers)
-    assert max(a.seconds for a in load.answers) < 3.0  # libpq's connect_timeout is 2 s at least
+    assert max(a.seconds for a in load.answers) < 1.0  # not libpq's 2 s connect_timeout
     assert_no_leaks(load.answers)
 
 
