@@ -33,7 +33,7 @@ def interleaved(url: str, connections: int, *, seconds: int, rounds: int) -> dic
 
 
 def isolation_overhead_us(url: str, runs: int) -> dict[str, float]:
-    """What the `connection` + `session` fixtures of tests/integration/conftest.py add to a test."""
+    """What the `connection` + `session` fixtures of tests/conftest.py add to a test."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.orm import Session
