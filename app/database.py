@@ -20,13 +20,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def create_db_engine(settings: Settings) -> Engine:
+def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
     """An engine whose connections fail fast instead of hanging on a dead server."""
     timeout_ms = int(settings.db_pool_timeout * 1000)
+    pool_size = pool_size or settings.db_pool_size
     return create_engine(
         settings.sqlalchemy_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        pool_size=pool_size,
+        max_overflow=pool_size,
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
         pool_recycle=1800,

@@ -41,14 +41,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield State(probe=None, session_factory=None, mock_store=MockStore())
             return
         engine = create_db_engine(settings)
+        # The probe has a connection of its own: a busy pool must not look like a dead database.
+        probe_engine = create_db_engine(settings, pool_size=1)
         probe = DatabaseProbe(
-            engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
+            probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
         )
         await probe.check()  # a database down at start is logged once; the app serves degraded
         try:
             yield State(probe=probe, session_factory=make_session_factory(engine), mock_store=None)
         finally:
             engine.dispose()
+            probe_engine.dispose()
 
     app = FastAPI(
         title="OSSGameForge API",
