@@ -21,6 +21,7 @@ from app.deps import get_db
 from app.main import create_app
 from tests.db import admin, migrate
 from tools.embedded import FAST_SETTINGS
+from tools.images import STAND_INS
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def server_url() -> Iterator[str]:
 def _docker_server() -> Iterator[str]:
     from testcontainers.community.postgres import PostgresContainer
 
-    image = os.environ.get("POSTGRES_IMAGE", "postgres:17")
+    image = STAND_INS["postgres"].configured()  # POSTGRES_IMAGE, else the official image
     container = PostgresContainer(
         image, username="ogf", password=secrets.token_hex(16), dbname="postgres", driver=None
     ).with_command(["postgres", *(arg for name in FAST_SETTINGS for arg in ("-c", f"{name}=off"))])
