@@ -1,7 +1,5 @@
 """Declarative base, engine and session factory."""
 
-from collections.abc import Iterator
-
 from sqlalchemy import Engine, MetaData, create_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -43,9 +41,3 @@ def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Eng
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One session per request; the caller commits, anything unfinished rolls back."""
-    with factory() as session:
-        yield session

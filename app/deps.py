@@ -1,13 +1,13 @@
 """Dependency aliases, so route signatures stay short."""
 
-from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.database import session_scope
 from app.services.assets import AssetService, LiveAssetService, MockAssetService
 from app.services.generation_logs import (
     GenerationLogService,
@@ -29,19 +29,33 @@ async def get_probe(request: Request) -> DatabaseProbe | None:
     return probe
 
 
-def get_db(request: Request) -> Iterator[Session | None]:
-    """The request's session; None in mock mode, whose lifespan opens no database."""
+async def get_db(request: Request) -> AsyncIterator[Session | None]:
+    """The request's session; None in mock mode, whose lifespan opens no database.
+
+    Making and closing a session does no I/O: it connects on first use, in the worker thread
+    of `ServiceCall`, which also ends its transaction there.
+    """
     factory = request.state.session_factory
     if factory is None:
         yield None
     else:
-        yield from session_scope(factory)
+        with factory() as session:
+            yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ProbeDep = Annotated[DatabaseProbe | None, Depends(get_probe)]
 
 ServiceT = TypeVar("ServiceT")
+ResultT = TypeVar("ResultT")
+ServiceT_co = TypeVar("ServiceT_co", covariant=True)
+
+
+class ServiceCall(Protocol[ServiceT_co]):
+    """`await call(lambda service: service.find(...))`: live, the work and its commit run in one
+    worker thread, so a request costs one thread hop and a failed commit is still reported."""
+
+    async def __call__(self, work: Callable[[ServiceT_co], ResultT], /) -> ResultT: ...
 
 
 async def database_up(probe: ProbeDep) -> None:
@@ -53,30 +67,48 @@ async def database_up(probe: ProbeDep) -> None:
 
 def _service(
     mock: Callable[[MockStore], ServiceT], live: Callable[[Session], ServiceT]
-) -> Callable[..., Iterator[ServiceT]]:
-    """The one place that picks mock or live; live work is committed once the endpoint returns."""
+) -> Callable[..., Awaitable[ServiceCall[ServiceT]]]:
+    """The one place that picks mock or live."""
 
-    def dependency(
+    async def dependency(
         _: Annotated[None, Depends(database_up)],
         request: Request,
         settings: SettingsDep,
         session: Annotated[Session | None, Depends(get_db)],
-    ) -> Iterator[ServiceT]:
+    ) -> ServiceCall[ServiceT]:
         if settings.mock_mode:
-            yield mock(request.state.mock_store)
-            return
+            service = mock(request.state.mock_store)
+
+            async def in_memory(work: Callable[[ServiceT], ResultT]) -> ResultT:
+                return work(service)
+
+            return in_memory
         assert session is not None, "live mode without a session"
-        yield live(session)
-        session.commit()
+
+        async def in_transaction(work: Callable[[ServiceT], ResultT]) -> ResultT:
+            return await run_in_threadpool(_transaction, session, live, work)
+
+        return in_transaction
 
     return dependency
 
 
-# scope="function": the commit runs before the response is sent, so a failed commit is reported.
-AssetServiceDep = Annotated[
-    AssetService, Depends(_service(MockAssetService, LiveAssetService), scope="function")
+def _transaction(
+    session: Session, live: Callable[[Session], ServiceT], work: Callable[[ServiceT], ResultT]
+) -> ResultT:
+    try:
+        result = work(live(session))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+AssetsDep = Annotated[
+    ServiceCall[AssetService], Depends(_service(MockAssetService, LiveAssetService))
 ]
-GenerationLogServiceDep = Annotated[
-    GenerationLogService,
-    Depends(_service(MockGenerationLogService, LiveGenerationLogService), scope="function"),
+GenerationLogsDep = Annotated[
+    ServiceCall[GenerationLogService],
+    Depends(_service(MockGenerationLogService, LiveGenerationLogService)),
 ]

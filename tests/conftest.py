@@ -141,6 +141,10 @@ def session(connection: Connection) -> Iterator[Session]:
 def client(database_url: str, session: Session) -> Iterator[TestClient]:
     """The live app on the test database; its requests share the test's rolled-back transaction."""
     app = create_app(load_settings(mock_mode=False, database_url=database_url))
-    app.dependency_overrides[get_db] = lambda: session
+
+    async def test_session() -> Session:
+        return session
+
+    app.dependency_overrides[get_db] = test_session
     with TestClient(app) as client:
         yield client

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from app.deps import AssetServiceDep
+from app.deps import AssetsDep
 from app.schemas.assets import AssetCreate, AssetPage, AssetQuery, AssetRead, AssetUpdate
 from app.schemas.common import MAX_BODY_BYTES, UNAVAILABLE, UNREADABLE_BODY, ErrorRead, Responses
 
@@ -17,26 +17,26 @@ router = APIRouter(
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=AssetRead, responses=UNREADABLE_BODY
 )
-def create_asset(data: AssetCreate, service: AssetServiceDep) -> AssetRead:
+async def create_asset(data: AssetCreate, assets: AssetsDep) -> AssetRead:
     """Register an asset record; it starts as `uploaded`, with `exif_stripped` false."""
-    return service.create(data=data)
+    return await assets(lambda service: service.create(data=data))
 
 
 @router.get("", response_model=AssetPage)
-def list_assets(query: Annotated[AssetQuery, Query()], service: AssetServiceDep) -> AssetPage:
+async def list_assets(query: Annotated[AssetQuery, Query()], assets: AssetsDep) -> AssetPage:
     """Assets, newest first, filtered by `project_id` and `status`."""
-    return service.find(query=query)
+    return await assets(lambda service: service.find(query=query))
 
 
 @router.get("/{asset_id}", response_model=AssetRead, responses=_404)
-def get_asset(asset_id: uuid.UUID, service: AssetServiceDep) -> AssetRead:
-    return _found(service.get(asset_id=asset_id))
+async def get_asset(asset_id: uuid.UUID, assets: AssetsDep) -> AssetRead:
+    return _found(await assets(lambda service: service.get(asset_id=asset_id)))
 
 
 @router.patch("/{asset_id}", response_model=AssetRead, responses=_404 | UNREADABLE_BODY)
-def update_asset(asset_id: uuid.UUID, data: AssetUpdate, service: AssetServiceDep) -> AssetRead:
+async def update_asset(asset_id: uuid.UUID, data: AssetUpdate, assets: AssetsDep) -> AssetRead:
     """Change `status`, `metadata` (replaced whole) or `exif_stripped`."""
-    return _found(service.update(asset_id=asset_id, data=data))
+    return _found(await assets(lambda service: service.update(asset_id=asset_id, data=data)))
 
 
 def _found(asset: AssetRead | None) -> AssetRead:

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from app.deps import GenerationLogServiceDep
+from app.deps import GenerationLogsDep
 from app.schemas.common import MAX_BODY_BYTES, UNAVAILABLE, UNREADABLE_BODY, ErrorRead
 from app.schemas.generation_logs import (
     GenerationLogCreate,
@@ -27,19 +27,19 @@ router = APIRouter(
     response_model=GenerationLogRead,
     responses=UNREADABLE_BODY,
 )
-def create_generation_log(
-    data: GenerationLogCreate, service: GenerationLogServiceDep
+async def create_generation_log(
+    data: GenerationLogCreate, logs: GenerationLogsDep
 ) -> GenerationLogRead:
     """Record one model run."""
-    return service.create(data=data)
+    return await logs(lambda service: service.create(data=data))
 
 
 @router.get("", response_model=GenerationLogPage)
-def list_generation_logs(
-    query: Annotated[GenerationLogQuery, Query()], service: GenerationLogServiceDep
+async def list_generation_logs(
+    query: Annotated[GenerationLogQuery, Query()], logs: GenerationLogsDep
 ) -> GenerationLogPage:
     """Generation logs, newest first, filtered by `user_id`, `status` and `model_version`."""
-    return service.find(query=query)
+    return await logs(lambda service: service.find(query=query))
 
 
 @router.get(
@@ -47,8 +47,8 @@ def list_generation_logs(
     response_model=GenerationLogRead,
     responses={404: {"model": ErrorRead, "description": NOT_FOUND}},
 )
-def get_generation_log(log_id: uuid.UUID, service: GenerationLogServiceDep) -> GenerationLogRead:
-    log = service.get(log_id=log_id)
+async def get_generation_log(log_id: uuid.UUID, logs: GenerationLogsDep) -> GenerationLogRead:
+    log = await logs(lambda service: service.get(log_id=log_id))
     if log is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     return log
