@@ -13,15 +13,14 @@ from pathlib import Path
 
 import yaml  # type: ignore[import-untyped]
 
+from tools.images import STAND_INS
+
 REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "ossgameforge"
 Lookup = Callable[[str], str | None]
 
-# config key: (environment setting, default)
-IMAGE_SETTINGS = {
-    "pythonImage": ("PYTHON_IMAGE", "python:3.11-slim"),
-    "postgresImage": ("POSTGRES_IMAGE", "postgres:17"),
-}
+# config key: the project's image setting (environment variable, official default)
+IMAGE_SETTINGS = {"pythonImage": STAND_INS["python"], "postgresImage": STAND_INS["postgres"]}
 _BOOLEANS = {"true": True, "false": False}
 
 
@@ -46,8 +45,8 @@ def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> Stac
     """The settings `get` returns for each key (None: unset), with the defaults filled in."""
     mock_mode = _bool(get, "mockMode", default=False)
     images = {
-        key: get(key) or environ.get(setting) or default
-        for key, (setting, default) in IMAGE_SETTINGS.items()
+        key: get(key) or environ.get(image.setting) or image.official
+        for key, image in IMAGE_SETTINGS.items()
     }
     config = StackConfig(
         prefix=prefix,

@@ -130,9 +130,9 @@ def elapsed(since: float) -> str:
 
 def run(stack: str) -> None:
     config = check_config(stack, secrets.token_hex(3))
-    require_image(config.python_image, IMAGE_SETTINGS["pythonImage"][0])
+    require_image(config.python_image, IMAGE_SETTINGS["pythonImage"].setting)
     if not config.mock_mode:
-        require_image(config.postgres_image, IMAGE_SETTINGS["postgresImage"][0])
+        require_image(config.postgres_image, IMAGE_SETTINGS["postgresImage"].setting)
     try:
         (check_mock if config.mock_mode else check_live)(config)
     finally:

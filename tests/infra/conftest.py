@@ -128,8 +128,8 @@ def run_stack(
         values["dbPassword"] = password
     config = {f"{NAMESPACE}:{key}": value for key, value in values.items()}
     with pytest.MonkeyPatch.context() as patch:
-        for setting, _ in IMAGE_SETTINGS.values():
-            patch.delenv(setting, raising=False)
+        for image in IMAGE_SETTINGS.values():
+            patch.delenv(image.setting, raising=False)
         for name, value in (environ or {}).items():
             patch.setenv(name, value)
         # On a thread of its own: Pulumi's settings and event loop never touch the test's.

@@ -4,7 +4,7 @@
 import json
 import re
 
-from infra.config import REPO, read_config, stack_file
+from infra.config import IMAGE_SETTINGS, REPO, read_config, stack_file
 from infra.spec import APP_USER, LIVE_PROBE, backend_build
 
 DOCKERFILE = (REPO / "Dockerfile").read_text()
@@ -12,7 +12,8 @@ DOCKERFILE = (REPO / "Dockerfile").read_text()
 
 def test_both_stages_start_from_the_base_image_the_stacks_pass() -> None:
     (arg,) = backend_build(read_config(stack_file("live").get, prefix="t", environ={})).args
-    assert re.search(rf"^ARG {arg}=python:3\.11-slim$", DOCKERFILE, re.MULTILINE)
+    default = re.escape(IMAGE_SETTINGS["pythonImage"].official)
+    assert re.search(rf"^ARG {arg}={default}$", DOCKERFILE, re.MULTILINE)
     assert re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE) == [f"${{{arg}}}"] * 2
 
 
