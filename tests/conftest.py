@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.config import load_settings
 from app.deps import get_db
 from app.main import create_app
-from tests.db import admin, migrate
+from tests.db import admin, joined_session, migrate, rolled_back
 from tools.embedded import FAST_SETTINGS
 from tools.images import STAND_INS
 
@@ -125,15 +125,13 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """A connection inside a transaction that is rolled back after the test."""
-    with engine.connect() as connection:
-        transaction = connection.begin()
+    with rolled_back(engine) as connection:
         yield connection
-        transaction.rollback()
 
 
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
-    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+    with joined_session(connection) as session:
         yield session
 
 
@@ -142,9 +140,9 @@ def client(database_url: str, session: Session) -> Iterator[TestClient]:
     """The live app on the test database; its requests share the test's rolled-back transaction."""
     app = create_app(load_settings(mock_mode=False, database_url=database_url))
 
-    async def test_session() -> Session:
+    async def shared_session() -> Session:
         return session
 
-    app.dependency_overrides[get_db] = test_session
+    app.dependency_overrides[get_db] = shared_session
     with TestClient(app) as client:
         yield client

@@ -1,11 +1,14 @@
 """Helpers for tests on a real PostgreSQL (the fixtures are in tests/conftest.py)."""
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,3 +34,17 @@ def migrate(url: str) -> str:
         command.upgrade(alembic_config(connection), "head")
     engine.dispose()
     return url
+
+
+@contextlib.contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back at the end: each test's isolation."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+def joined_session(connection: Connection) -> Session:
+    """A session in `connection`'s transaction; its commits release savepoints, nothing more."""
+    return Session(bind=connection, join_transaction_mode="create_savepoint")

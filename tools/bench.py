@@ -36,18 +36,16 @@ def isolation_overhead_us(url: str, runs: int) -> dict[str, float]:
     """What the `connection` + `session` fixtures of tests/conftest.py add to a test."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
-    from sqlalchemy.orm import Session
+
+    from tests.db import joined_session, rolled_back
 
     engine = create_engine(make_url(url).set(drivername="postgresql+psycopg2"))
     query = text("SELECT 1")
 
     def isolated(body: bool) -> None:
-        with engine.connect() as connection:
-            transaction = connection.begin()
-            with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
-                if body:
-                    session.execute(query)
-            transaction.rollback()
+        with rolled_back(engine) as connection, joined_session(connection) as session:
+            if body:
+                session.execute(query)
 
     def bare() -> None:
         with engine.connect() as connection:

@@ -1,82 +1,21 @@
 """The image POSTGRES_IMAGE names (default: the offline stand-in from `python -m tools.images`)
 honours the official `postgres` image's contract, on a real Docker engine."""
 
-import os
 import secrets
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
 import pytest
-from psycopg2.extensions import connection as Connection
 from testcontainers.community.postgres import PostgresContainer
 from testcontainers.core.config import testcontainers_config
 
-from tools.images import LOCAL_POSTGRES_IMAGE, obtainable
+from infra.local import docker
+from tests.e2e.conftest import Containers, connect, logs, query
 
-IMAGE = os.environ.get("POSTGRES_IMAGE") or LOCAL_POSTGRES_IMAGE
 DATA = "/var/lib/postgresql/data"
 USER, PASSWORD, DB = "ogf_user", f"{secrets.token_urlsafe(8)} 'quoted'", "ogf_db"
-
-
-def docker(*args: str, timeout: float = 60) -> str:
-    done = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, f"docker {' '.join(args)}: {done.stderr.strip()}"
-    return done.stdout.strip()
-
-
-def logs(name: str) -> str:
-    """The container's output, stdout and stderr interleaved."""
-    done = subprocess.run(
-        ["docker", "logs", name], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    return done.stdout.decode()
-
-
-@pytest.fixture(scope="session")
-def image() -> str:
-    if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
-        pytest.skip("no Docker engine answers (start one: bash .ci/docker-engine.sh)")
-    if not obtainable(IMAGE):
-        pytest.fail(f"{IMAGE} cannot be had: build the stand-in with `python -m tools.images`")
-    return IMAGE
-
-
-class Containers:
-    """Containers and named volumes made from the image, all removed by `remove_all`."""
-
-    def __init__(self, image: str) -> None:
-        self.image = image
-        self.names: list[str] = []
-        self.volumes: list[str] = []
-
-    def run(self, *command: str, env: dict[str, str], mounts: tuple[str, ...] = ()) -> str:
-        name = f"ogf-e2e-{secrets.token_hex(4)}"
-        self.names.append(name)
-        options = [f"--name={name}", "--publish=127.0.0.1::5432"]
-        options += [f"--env={key}={value}" for key, value in env.items()]
-        options += [f"--volume={mount}" for mount in mounts]
-        docker("run", "--detach", *options, self.image, *command)
-        return name
-
-    def volume(self) -> str:
-        self.volumes.append(docker("volume", "create", f"ogf-e2e-{secrets.token_hex(4)}"))
-        return self.volumes[-1]
-
-    def remove_all(self) -> None:
-        for name in self.names:
-            subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True)
-        for volume in self.volumes:
-            subprocess.run(["docker", "volume", "rm", "--force", volume], capture_output=True)
-
-
-@pytest.fixture
-def containers(image: str) -> Iterator[Containers]:
-    made = Containers(image)
-    yield made
-    made.remove_all()
 
 
 @pytest.fixture(scope="module")
@@ -90,32 +29,6 @@ def server(image: str) -> Iterator[str]:
         yield name
     finally:
         made.remove_all()
-
-
-def connect(name: str, user: str, password: str, dbname: str) -> Connection:
-    """Connect through the published port, waiting (bounded) for the server to be ready."""
-    port = int(docker("port", name, "5432/tcp").splitlines()[0].rsplit(":", 1)[1])
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            dsn = f"host=127.0.0.1 port={port} connect_timeout=5"
-            return psycopg2.connect(dsn, user=user, password=password, dbname=dbname)
-        except psycopg2.OperationalError as error:
-            running = docker("inspect", "--format={{.State.Running}}", name) == "true"
-            if "authentication failed" in str(error) or not running or time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def query(connection: Connection, sql: str) -> list[tuple[object, ...]]:
-    """The rows of `sql`'s last statement; the connection is closed after."""
-    try:
-        with connection, connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows: list[tuple[object, ...]] = cursor.fetchall()
-            return rows
-    finally:
-        connection.close()
 
 
 def test_user_password_and_database_come_from_the_environment(server: str) -> None:
