@@ -1,6 +1,6 @@
 """Dependency aliases, so route signatures stay short."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
@@ -29,18 +29,10 @@ async def get_probe(request: Request) -> DatabaseProbe | None:
     return probe
 
 
-async def get_db(request: Request) -> AsyncIterator[Session | None]:
-    """The request's session; None in mock mode, whose lifespan opens no database.
-
-    Making and closing a session does no I/O: it connects on first use, in the worker thread
-    of `ServiceCall`, which also ends its transaction there.
-    """
-    factory = request.state.session_factory
-    if factory is None:
-        yield None
-    else:
-        with factory() as session:
-            yield session
+async def get_sessions(request: Request) -> Callable[[], Session] | None:
+    """The session factory; None in mock mode, whose lifespan opens no database."""
+    sessions: Callable[[], Session] | None = request.state.session_factory
+    return sessions
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -52,8 +44,9 @@ ServiceT_co = TypeVar("ServiceT_co", covariant=True)
 
 
 class ServiceCall(Protocol[ServiceT_co]):
-    """`await call(lambda service: service.find(...))`: live, the work and its commit run in one
-    worker thread, so a request costs one thread hop and a failed commit is still reported."""
+    """`await call(lambda service: service.find(...))`. Live, the session's whole life (work,
+    commit, close) is one worker thread: a request costs one thread hop, a failed commit is
+    still reported, and a cancelled request never closes a session that thread is using."""
 
     async def __call__(self, work: Callable[[ServiceT_co], ResultT], /) -> ResultT: ...
 
@@ -74,7 +67,7 @@ def _service(
         _: Annotated[None, Depends(database_up)],
         request: Request,
         settings: SettingsDep,
-        session: Annotated[Session | None, Depends(get_db)],
+        sessions: Annotated[Callable[[], Session] | None, Depends(get_sessions)],
     ) -> ServiceCall[ServiceT]:
         if settings.mock_mode:
             service = mock(request.state.mock_store)
@@ -83,10 +76,10 @@ def _service(
                 return work(service)
 
             return in_memory
-        assert session is not None, "live mode without a session"
+        assert sessions is not None, "live mode without a session factory"
 
         async def in_transaction(work: Callable[[ServiceT], ResultT]) -> ResultT:
-            return await run_in_threadpool(_transaction, session, live, work)
+            return await run_in_threadpool(_transaction, sessions, live, work)
 
         return in_transaction
 
@@ -94,14 +87,13 @@ def _service(
 
 
 def _transaction(
-    session: Session, live: Callable[[Session], ServiceT], work: Callable[[ServiceT], ResultT]
+    sessions: Callable[[], Session],
+    live: Callable[[Session], ServiceT],
+    work: Callable[[ServiceT], ResultT],
 ) -> ResultT:
-    try:
+    with sessions() as session:  # closing rolls back whatever was not committed
         result = work(live(session))
         session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return result
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import load_settings
-from app.deps import get_db
+from app.deps import get_sessions
 from app.main import create_app
 from tests.db import admin, joined_session, migrate, rolled_back
 from tools.embedded import FAST_SETTINGS
@@ -136,13 +136,13 @@ def session(connection: Connection) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(database_url: str, session: Session) -> Iterator[TestClient]:
-    """The live app on the test database; its requests share the test's rolled-back transaction."""
+def client(database_url: str, connection: Connection) -> Iterator[TestClient]:
+    """The live app on the test database; its requests join the test's rolled-back transaction."""
     app = create_app(load_settings(mock_mode=False, database_url=database_url))
 
-    async def shared_session() -> Session:
-        return session
+    async def joined_sessions() -> Callable[[], Session]:
+        return lambda: joined_session(connection)
 
-    app.dependency_overrides[get_db] = shared_session
+    app.dependency_overrides[get_sessions] = joined_sessions
     with TestClient(app) as client:
         yield client

@@ -1,0 +1,60 @@
+"""The live app with its own sessions (no test override): what it answers 201 for is committed,
+and a commit the database refuses is a 503 that keeps nothing."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from app.config import load_settings
+from app.main import create_app
+from tests.contract.shapes import log_body
+from tests.db import admin, migrate
+
+
+@pytest.fixture
+def database(fresh_database: Callable[[], str]) -> Iterator[tuple[str, Engine]]:
+    url = migrate(fresh_database())
+    engine = admin(url)
+    yield url, engine
+    engine.dispose()
+
+
+def post_log(url: str) -> tuple[int, dict[str, str]]:
+    with TestClient(create_app(load_settings(mock_mode=False, database_url=url))) as client:
+        response = client.post("/generation-logs", json=log_body("committed"))
+    return response.status_code, response.json()
+
+
+def stored_ids(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(connection.scalars(text("SELECT id::text FROM generation_logs")))
+
+
+def test_a_created_record_is_committed_before_the_answer(database: tuple[str, Engine]) -> None:
+    url, engine = database
+    status, body = post_log(url)
+    assert status == 201
+    assert stored_ids(engine) == [body["id"]]
+
+
+def test_a_commit_the_database_refuses_is_a_503_and_keeps_nothing(
+    database: tuple[str, Engine],
+) -> None:
+    url, engine = database
+    with engine.connect() as connection:  # a check PostgreSQL runs at COMMIT, not at INSERT
+        connection.execute(
+            text(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql"
+                " AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON generation_logs"
+                " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        )
+    assert post_log(url) == (503, {"detail": "Database unavailable"})
+    assert stored_ids(engine) == []
