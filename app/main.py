@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import ConfigError, Settings, load_settings
 from app.database import create_db_engine, make_session_factory
+from app.plain_routes import PlainRoutes
 from app.routers import assets, generation_logs, health
 from app.services.health import DatabaseProbe
 from app.services.mock_data import MockStore
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeoutError, database_error)
+    app.add_middleware(PlainRoutes, router=health.router)  # keep last: health skips the rest
 
     @app.get("/", tags=["Root"])
     async def root() -> dict[str, str]:

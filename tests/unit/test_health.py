@@ -1,14 +1,10 @@
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 
 from app.config import load_settings
 from app.main import create_app
-from app.routers.health import PlainRoute
 
 
 def test_mock_mode_reports_mock_and_is_ready(mock_client: TestClient) -> None:
@@ -37,16 +33,3 @@ def test_unreachable_database_shows_as_error_within_a_second_and_leaks_nothing(
             assert response.status_code == code
             assert response.json() == {"status": "degraded", "services": {"database": "error"}}
     assert "database probe" in caplog.text  # the cause went to the server log
-
-
-@pytest.mark.parametrize(
-    ("endpoint", "dependencies"),
-    [(lambda request, verbose=False: None, []), (lambda request: None, [Depends(lambda: None)])],
-    ids=["a parameter besides request", "a router dependency"],
-)
-def test_a_plain_route_refuses_what_it_would_silently_skip(
-    endpoint: Callable[..., Any], dependencies: list[Any]
-) -> None:
-    router = APIRouter(route_class=PlainRoute, dependencies=dependencies)
-    with pytest.raises(TypeError, match="endpoint takes `request` only, no dependencies"):
-        router.add_api_route("/x", endpoint)
