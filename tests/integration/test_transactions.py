@@ -34,9 +34,10 @@ def stored_ids(engine: Engine) -> list[str]:
 
 def test_a_created_record_is_committed_before_the_answer(database: tuple[str, Engine]) -> None:
     url, engine = database
-    status, body = post_log(url)
-    assert status == 201
-    assert stored_ids(engine) == [body["id"]]
+    with TestClient(create_app(load_settings(mock_mode=False, database_url=url))) as client:
+        response = client.post("/generation-logs", json=log_body("committed"))
+        assert response.status_code == 201
+        assert stored_ids(engine) == [response.json()["id"]]  # the app is still running
 
 
 def test_a_commit_the_database_refuses_is_a_503_and_keeps_nothing(
