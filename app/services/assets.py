@@ -4,12 +4,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Asset
 from app.schemas.assets import AssetCreate, AssetPage, AssetQuery, AssetRead, AssetUpdate
 from app.services.mock_data import MockStore
+from app.services.paging import newest_first
 
 
 class AssetService(Protocol):
@@ -43,18 +43,12 @@ class LiveAssetService:
 
     def find(self, *, query: AssetQuery) -> AssetPage:
         filters = [(Asset.project_id, query.project_id), (Asset.status, query.status)]
-        where = [column == value for column, value in filters if value is not None]
-        total = self._session.scalar(select(func.count()).select_from(Asset).where(*where))
-        rows = self._session.scalars(
-            select(Asset)
-            .where(*where)
-            .order_by(Asset.created_at.desc(), Asset.id.desc())
-            .limit(query.limit)
-            .offset(query.offset)
+        rows, total = newest_first(
+            self._session, Asset, filters, limit=query.limit, offset=query.offset
         )
         return AssetPage(
             items=[AssetRead.model_validate(row) for row in rows],
-            total=total or 0,
+            total=total,
             limit=query.limit,
             offset=query.offset,
         )

@@ -4,7 +4,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import GenerationLog
@@ -15,6 +14,7 @@ from app.schemas.generation_logs import (
     GenerationLogRead,
 )
 from app.services.mock_data import MockStore
+from app.services.paging import newest_first
 
 
 class GenerationLogService(Protocol):
@@ -41,18 +41,12 @@ class LiveGenerationLogService:
             (GenerationLog.status, query.status),
             (GenerationLog.model_version, query.model_version),
         ]
-        where = [column == value for column, value in filters if value is not None]
-        total = self._session.scalar(select(func.count()).select_from(GenerationLog).where(*where))
-        rows = self._session.scalars(
-            select(GenerationLog)
-            .where(*where)
-            .order_by(GenerationLog.created_at.desc(), GenerationLog.id.desc())
-            .limit(query.limit)
-            .offset(query.offset)
+        rows, total = newest_first(
+            self._session, GenerationLog, filters, limit=query.limit, offset=query.offset
         )
         return GenerationLogPage(
             items=[GenerationLogRead.model_validate(row) for row in rows],
-            total=total or 0,
+            total=total,
             limit=query.limit,
             offset=query.offset,
         )
