@@ -26,7 +26,7 @@ def install(session: nox.Session, *extras: str) -> None:
 
 @nox.session(reuse_venv=True, default=False)
 def dev(session: nox.Session) -> None:
-    """Serve the API on 127.0.0.1:8000 with reload (embedded PostgreSQL; `-- --mock` for none)."""
+    """Serve the API on 127.0.0.1:8000 with reload (embedded PostgreSQL; -- --mock, -- --seed)."""
     install(session, "dev")
     session.run(
         "python",
@@ -36,6 +36,13 @@ def dev(session: nox.Session) -> None:
         interrupt_timeout=30,
         terminate_timeout=10,
     )
+
+
+@nox.session(reuse_venv=True, default=False)
+def seed(session: nox.Session) -> None:
+    """Mock mode's sample rows into DATABASE_URL, else the embedded dev database; idempotent."""
+    install(session, "dev")
+    session.run("python", "-m", "tools.seed", *session.posargs)
 
 
 @nox.session(reuse_venv=True)

@@ -1,12 +1,21 @@
 """The one settings object, read from the environment (and an optional `.env` file)."""
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+# The usual frontend dev servers (Vite, then Create React App / Next.js): the CORS_ORIGINS of
+# `nox -s dev` and of the Pulumi stacks unless they are told otherwise.
+DEV_ORIGINS = (
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+)
 _BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -23,6 +32,8 @@ class Settings(BaseSettings):
     health_cache_ttl: float = Field(default=0.1, ge=0, le=10)
     db_pool_size: int = Field(default=5, ge=1, le=100)
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60)
+    # Origins allowed to call the API from a browser; none when unset.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("mock_mode", mode="before")
     @classmethod
@@ -33,6 +44,12 @@ class Settings(BaseSettings):
         if key not in _BOOLEANS:
             raise ValueError(f"must be one of true/false/1/0/yes/no, got {value!r}")
         return _BOOLEANS[key]
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(_origin(str(item).strip()) for item in items if str(item).strip())
 
     @field_validator("database_url")
     @classmethod
@@ -68,6 +85,22 @@ class Settings(BaseSettings):
         """The database URL with the psycopg2 driver named explicitly."""
         assert self.database_url is not None, "no database in mock mode"
         return make_url(self.database_url).set(drivername="postgresql+psycopg2")
+
+
+def _origin(text: str) -> str:
+    """`scheme://host[:port]` as a browser sends it in `Origin`, or ValueError."""
+    try:
+        parts = urlsplit(text)
+        ok = parts.scheme in ("http", "https") and parts.hostname and parts.port != 0
+        ok = ok and not (parts.path or parts.query or parts.fragment or parts.username)
+    except ValueError:  # a bad port or IPv6 address
+        ok = False
+    if not ok:
+        raise ValueError(
+            "must be comma-separated origins like http://localhost:5173 "
+            f"(scheme://host[:port], no path), got {text!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def load_settings(**overrides: Any) -> Settings:

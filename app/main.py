@@ -11,7 +11,9 @@ from typing import Any, TypedDict
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,11 +56,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
             probe_engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served by the app itself: no CDN, no internet.
+    app = FastAPIOffline(
         title="OSSGameForge API",
         description="The backend service for the AI-Powered Game Creation Suite.",
         version="1.0.0",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},  # else it may send the spec to swagger.io
     )
     app.state.settings = settings
     app.include_router(health.router)
@@ -68,6 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeoutError, database_error)
     app.add_middleware(PlainRoutes, router=health.router)  # keep last: health skips the rest
+    if settings.cors_origins:  # outermost, so health answers carry the CORS headers too
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
 
     @app.get("/", tags=["Root"])
     async def root() -> dict[str, str]:

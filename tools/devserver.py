@@ -1,4 +1,7 @@
-"""`nox -s dev`: serve the API with reload on the embedded PostgreSQL, DATABASE_URL, or mocks."""
+"""`nox -s dev`: serve the API with reload on the embedded PostgreSQL, DATABASE_URL, or mocks.
+
+Browsers may call it from the usual frontend dev servers (DEV_ORIGINS) unless CORS_ORIGINS is
+set (empty: from none)."""
 
 import argparse
 import contextlib
@@ -15,7 +18,7 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from app.config import ConfigError, load_settings
+from app.config import DEV_ORIGINS, ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".devdata" / "postgres"
@@ -29,16 +32,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     parser.add_argument("--no-reload", action="store_true", help="don't restart on code changes")
+    parser.add_argument("--seed", action="store_true", help="load mock mode's samples first")
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error(f"--port must be between 1 and 65535, got {args.port}")
+    if args.seed and args.mock:
+        parser.error("--seed writes to a database; --mock serves the same samples without one")
 
     # SIGTERM unwinds like Ctrl-C, so the embedded server below is always stopped.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     _stop_when_orphaned()
     try:
-        with _database(mock=args.mock) as source:
+        origins = _cors_origins()
+        with _database(mock=args.mock, seed=args.seed) as source:
             print(f"dev: {source}; serving http://{args.host}:{args.port}", flush=True)
+            print(f"dev: CORS_ORIGINS={origins}", flush=True)
             uvicorn.run(
                 "app.main:app",
                 host=args.host,
@@ -54,24 +62,47 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _cors_origins() -> str:
+    """CORS_ORIGINS as set (empty: none), else the dev servers'; the server process inherits it."""
+    if "cors_origins" not in load_settings(mock_mode=True).model_fields_set:
+        os.environ["CORS_ORIGINS"] = ",".join(DEV_ORIGINS)
+    return ",".join(load_settings(mock_mode=True).cors_origins)
+
+
 @contextlib.contextmanager
-def _database(*, mock: bool) -> Iterator[str]:
+def _database(*, mock: bool, seed: bool) -> Iterator[str]:
     if mock:
         os.environ["MOCK_MODE"] = "true"
         os.environ.pop("DATABASE_URL", None)
         load_settings()
         yield "MOCK_MODE=true, no database"
-    elif load_settings(mock_mode=True).database_url:  # from the environment or .env
-        _migrate()
-        yield "DATABASE_URL from the environment"
-    else:
-        from tools.embedded import embedded_postgres_url
+        return
+    with live_database() as (url, source):
+        if seed:
+            from tools.seed import report
+            from tools.seed import seed as load_samples
 
-        with embedded_postgres_url(DATA_DIR) as url:
-            os.environ["DATABASE_URL"] = url
-            os.environ["MOCK_MODE"] = "false"
-            _migrate()
-            yield f"embedded PostgreSQL in {DATA_DIR.relative_to(ROOT)}"
+            source = f"{source}; {report(load_samples(url))}"
+        yield source
+
+
+@contextlib.contextmanager
+def live_database() -> Iterator[tuple[str, str]]:
+    """DATABASE_URL (from the environment or .env), else the embedded server: migrated to head.
+
+    Yields the URL and where it came from."""
+    url = load_settings(mock_mode=True).database_url
+    if url:
+        _migrate()
+        yield url, "DATABASE_URL from the environment"
+        return
+    from tools.embedded import embedded_postgres_url
+
+    with embedded_postgres_url(DATA_DIR) as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ["MOCK_MODE"] = "false"
+        _migrate()
+        yield url, f"embedded PostgreSQL in {DATA_DIR.relative_to(ROOT)}"
 
 
 def _migrate() -> None:

@@ -61,8 +61,14 @@ class MockStore:
     """The data of one app instance: created by its lifespan, gone with it."""
 
     def __init__(self) -> None:
-        self.assets = MockTable(_asset(n, *sample) for n, sample in enumerate(ASSETS))
-        self.generation_logs = MockTable(_log(n, *sample) for n, sample in enumerate(LOGS))
+        assets, logs = samples()
+        self.assets = MockTable(assets)
+        self.generation_logs = MockTable(logs)
+
+
+def samples() -> tuple[list[AssetRead], list[GenerationLogRead]]:
+    """The sample rows every store starts with; `nox -s seed` writes the same to a database."""
+    return [_asset(n, *s) for n, s in enumerate(ASSETS)], [_log(n, *s) for n, s in enumerate(LOGS)]
 
 
 def sha256(text: str) -> str:
