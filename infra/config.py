@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml  # type: ignore[import-untyped]
 
+from app.config import DEV_ORIGINS, ConfigError, load_settings
 from tools.images import STAND_INS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ class StackConfig:
     postgres_port: int | None
     db_name: str
     db_user: str
+    cors_origins: str  # the backend's CORS_ORIGINS
 
 
 def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> StackConfig:
@@ -58,6 +60,7 @@ def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> Stac
         postgres_port=_port(get, "postgresPort"),
         db_name=get("dbName") or "ossgameforge",
         db_user=get("dbUser") or "ossgameforge",
+        cors_origins=_origins(get, "corsOrigins"),
     )
     if config.postgres_port == config.api_port:
         raise StackConfigError(
@@ -74,6 +77,17 @@ def _bool(get: Lookup, key: str, *, default: bool) -> bool:
     if value.strip().lower() not in _BOOLEANS:
         raise StackConfigError(f"{NAMESPACE}:{key} must be true or false, got {value!r}")
     return _BOOLEANS[value.strip().lower()]
+
+
+def _origins(get: Lookup, key: str) -> str:
+    value = get(key)
+    if value is None:
+        return ",".join(DEV_ORIGINS)
+    try:
+        settings = load_settings(mock_mode=True, database_url=None, cors_origins=value)
+        return ",".join(settings.cors_origins)
+    except ConfigError as exc:
+        raise StackConfigError(f"{NAMESPACE}:{key}: {exc}") from None
 
 
 def _port(get: Lookup, key: str) -> int | None:

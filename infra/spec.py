@@ -140,7 +140,7 @@ def backend(config: StackConfig, db_url: S | None) -> ContainerSpec[S]:
     return ContainerSpec(
         name=backend_name(config),
         image=config.backend_image,
-        env={"MOCK_MODE": str(config.mock_mode).lower()},
+        env={"MOCK_MODE": str(config.mock_mode).lower(), "CORS_ORIGINS": config.cors_origins},
         secret_env={"DATABASE_URL": db_url} if db_url is not None else {},
         ports=(Port(API_PORT, config.api_port),),
         healthcheck=HealthCheck(

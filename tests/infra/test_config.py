@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from app.config import DEV_ORIGINS
 from infra.config import StackConfigError, read_config, stack_file
 
 
@@ -13,6 +14,8 @@ def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None
     assert (live.api_port, live.mock_mode, live.postgres_port) == (8000, False, None)
     assert (live.python_image, live.postgres_image) == ("python:3.11-slim", "postgres:17")
     assert read_config({"mockMode": "true"}.get, prefix="p", environ={}).api_port == 8001
+    assert live.cors_origins.split(",") == list(DEV_ORIGINS)
+    assert read_config({"corsOrigins": ""}.get, prefix="p", environ={}).cors_origins == ""
 
 
 def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
@@ -33,6 +36,7 @@ def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
         ({"postgresPort": "70000"}, "ossgameforge:postgresPort"),
         ({"apiPort": "0"}, "ossgameforge:apiPort"),
         ({"apiPort": "9000", "postgresPort": "9000"}, "ossgameforge:postgresPort"),
+        ({"corsOrigins": "http://localhost:5173/app"}, "ossgameforge:corsOrigins: CORS_ORIGINS"),
     ],
 )
 def test_a_bad_value_fails_naming_its_key(values: dict[str, str], key: str) -> None:

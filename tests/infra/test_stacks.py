@@ -5,6 +5,7 @@ from pathlib import Path
 import pulumi
 import pytest
 
+from app.config import DEV_ORIGINS
 from infra.config import stack_file
 from infra.spec import LIVE_PROBE
 from tests.infra.conftest import (
@@ -24,6 +25,7 @@ POSTGRES = "ossgameforge:infra:Postgres"
 STACK = "pulumi:pulumi:Stack"
 LIVE = stack_file("live")
 MOCK = stack_file("mock")
+DEV = ",".join(DEV_ORIGINS)
 
 
 def env(run: StackRun, name: str) -> dict[str, str]:
@@ -82,10 +84,20 @@ def test_live_backend_gets_database_url_as_a_secret_and_migrates_first(
 
 def test_mock_backend_has_mock_mode_and_no_database(mock: StackRun) -> None:
     backend = mock.one(CONTAINER, "backend-container")
-    assert env(mock, "backend-container") == {"MOCK_MODE": "true"}
+    assert env(mock, "backend-container") == {"MOCK_MODE": "true", "CORS_ORIGINS": DEV}
     assert not backend.secret("envs")
     assert "alembic" not in " ".join(backend.plain("command"))
     assert not backend.plain("networksAdvanced")
+
+
+@pytest.mark.parametrize("stack", ["live", "mock"])
+def test_backend_allows_the_dev_servers_origins_unless_cors_origins_says_otherwise(
+    stack: str, password: str
+) -> None:
+    assert env(run_stack(stack, password=password), "backend-container")["CORS_ORIGINS"] == DEV
+    mine = {"corsOrigins": "https://game.example,http://localhost:8080"}
+    run = run_stack(stack, password=password, extra=mine)
+    assert env(run, "backend-container")["CORS_ORIGINS"] == mine["corsOrigins"]
 
 
 def test_postgres_password_is_a_secret(live: StackRun, password: str) -> None:

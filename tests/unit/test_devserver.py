@@ -1,0 +1,68 @@
+"""`nox -s dev -- --mock`: what a frontend dev server on this machine gets from it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from app.config import DEV_ORIGINS
+from tests.unit.test_startup_errors import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def dev_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """`python -m tools.devserver --mock` on a free port, with CORS_ORIGINS as the test says."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("CORS_ORIGINS", "DATABASE_URL")}
+    env |= request.param
+    command = [sys.executable, "-m", "tools.devserver", "--mock", "--no-reload"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/health/live", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def allowed_origin(url: str, origin: str) -> str | None:
+    headers = {"Origin": origin, "Access-Control-Request-Method": "POST"}
+    request = urllib.request.Request(f"{url}/assets", headers=headers, method="OPTIONS")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.headers.get("access-control-allow-origin")
+    except urllib.error.HTTPError as error:
+        return error.headers.get("access-control-allow-origin")
+
+
+@pytest.mark.parametrize("dev_server", [{}], indirect=True)
+def test_dev_server_allows_the_four_local_frontend_origins_by_default(dev_server: str) -> None:
+    for origin in DEV_ORIGINS:
+        assert allowed_origin(dev_server, origin) == origin
+    assert allowed_origin(dev_server, "http://localhost:8080") is None
+
+
+@pytest.mark.parametrize("dev_server", [{"CORS_ORIGINS": "http://localhost:8080"}], indirect=True)
+def test_dev_server_takes_cors_origins_when_set(dev_server: str) -> None:
+    assert allowed_origin(dev_server, "http://localhost:8080") == "http://localhost:8080"
+    assert allowed_origin(dev_server, DEV_ORIGINS[0]) is None
