@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -9,7 +10,16 @@ import nox
 
 ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["lint", "unit", "infra", "integration", "reliability", "e2e", "stack"]
+nox.options.sessions = [
+    "lint",
+    "unit",
+    "infra",
+    "integration",
+    "browser",
+    "reliability",
+    "e2e",
+    "stack",
+]
 SUITES = ("tests/unit", "tests/contract", "tests/fuzz")
 
 
@@ -74,6 +84,18 @@ def integration(session: nox.Session) -> None:
     install(session, "test")
     env = {"TEST_DB": _test_db(session)}
     session.run("pytest", "tests/integration", *SUITES[1:], *session.posargs, env=env)
+
+
+@nox.session(reuse_venv=True)
+def browser(session: nox.Session) -> None:
+    """Headless Chromium: a page on another origin uses the API (mock, live); /docs, /redoc."""
+    if not (os.environ.get("CHROMIUM") or shutil.which("chromium")):
+        if os.environ.get("CI"):
+            session.error("no chromium on PATH and CI is set: apt-get install chromium")
+        session.skip("no chromium on PATH (apt-get install chromium, or set CHROMIUM)")
+    install(session, "browser")
+    env = {"TEST_DB": _test_db(session)}
+    session.run("pytest", "tests/browser", "--durations=0", *session.posargs, env=env)
 
 
 @nox.session(reuse_venv=True)

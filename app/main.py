@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import ConfigError, Settings, load_settings
 from app.database import create_db_engine, make_session_factory
+from app.docs import OwnOriginOnly
 from app.plain_routes import PlainRoutes
 from app.routers import assets, generation_logs, health
 from app.services.health import DatabaseProbe
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeoutError, database_error)
+    app.add_middleware(OwnOriginOnly)
     app.add_middleware(PlainRoutes, router=health.router)  # keep last: health skips the rest
     if settings.cors_origins:  # outermost, so health answers carry the CORS headers too
         app.add_middleware(

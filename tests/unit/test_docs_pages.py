@@ -43,3 +43,16 @@ def test_every_file_a_docs_page_loads_is_served_by_the_app(
 
 def test_swagger_ui_sends_the_document_to_no_online_validator(mock_client: TestClient) -> None:
     assert '"validatorUrl": null' in mock_client.get("/docs").text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_docs_pages_tell_the_browser_to_load_from_the_app_only(
+    mock_client: TestClient, page: str
+) -> None:
+    policy = mock_client.get(page).headers["content-security-policy"]
+    assert policy.startswith("default-src 'self';")
+    assert "http" not in policy and "*" not in policy
+
+
+def test_api_answers_carry_no_page_policy(mock_client: TestClient) -> None:
+    assert "content-security-policy" not in mock_client.get("/assets").headers
