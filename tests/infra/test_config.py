@@ -1,5 +1,6 @@
 """Stack settings: defaults, and errors that name the key to fix."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,15 @@ def test_stack_file_gives_strings_as_pulumi_does_and_skips_secrets(tmp_path: Pat
         "  other:key: x\n"
     )
     assert stack_file("dev", tmp_path) == {"mockMode": "true", "apiPort": "8001"}
+
+
+def test_the_program_imports_nothing_from_tools() -> None:
+    imported = set()
+    for source in (Path(__file__).resolve().parents[2] / "infra").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {(source.name, alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add((source.name, node.module))
+    assert [pair for pair in imported if pair[1].split(".")[0] == "tools"] == []
+    assert ("config.py", "infra.images") in imported  # the image defaults live in infra/
