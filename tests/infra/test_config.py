@@ -4,8 +4,9 @@ import ast
 from pathlib import Path
 
 import pytest
+import yaml  # type: ignore[import-untyped]
 
-from infra.config import StackConfigError, read_config, stack_file
+from infra.config import REPO, StackConfigError, read_config, stack_file
 
 
 def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None:
@@ -69,3 +70,13 @@ def test_the_program_imports_nothing_from_tools() -> None:
                 imported.add((source.name, node.module))
     assert [pair for pair in imported if pair[1].split(".")[0] == "tools"] == []
     assert ("config.py", "infra.images") in imported  # the image defaults live in infra/
+
+
+@pytest.mark.parametrize("stack", ["live", "mock"])
+def test_stack_files_hold_strings_as_the_cli_writes_them(stack: str) -> None:
+    # `pulumi config set` (v3.274.1) rewrites a stack file with every plain value quoted; in
+    # that form already, the README's `config set --secret dbPassword` adds only the secret.
+    document = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())
+    assert {key: type(value) for key, value in document["config"].items()} == dict.fromkeys(
+        document["config"], str
+    )
