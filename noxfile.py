@@ -3,12 +3,15 @@
 import hashlib
 import os
 import shutil
-import subprocess
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT))
+from tools.docker import answers as docker_answers  # noqa: E402  (needs ROOT on the path)
+
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = [
     "lint",
@@ -155,16 +158,8 @@ def _test_db(session: nox.Session) -> str:
 
 def _docker(session: nox.Session) -> bool:
     """Whether a Docker engine answers; in CI a missing engine fails the session instead."""
-    if _docker_answers():
+    if docker_answers():
         return True
     if os.environ.get("CI"):
         session.error("no Docker engine answers and CI is set: run bash .ci/docker-engine.sh")
     return False
-
-
-def _docker_answers() -> bool:
-    try:
-        probe = subprocess.run(["docker", "info"], capture_output=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0

@@ -14,14 +14,14 @@ from pathlib import Path
 import yaml  # type: ignore[import-untyped]
 
 from app.config import DEV_ORIGINS, ConfigError, load_settings
-from tools.images import STAND_INS
+from infra.images import POSTGRES, PYTHON
 
 REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "ossgameforge"
 Lookup = Callable[[str], str | None]
 
 # config key: the project's image setting (environment variable, official default)
-IMAGE_SETTINGS = {"pythonImage": STAND_INS["python"], "postgresImage": STAND_INS["postgres"]}
+IMAGE_SETTINGS = {"pythonImage": PYTHON, "postgresImage": POSTGRES}
 _BOOLEANS = {"true": True, "false": False}
 
 

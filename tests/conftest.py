@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from app.config import load_settings
 from app.deps import get_sessions
 from app.main import create_app
+from infra.images import POSTGRES
 from tests.db import admin, joined_session, migrate, rolled_back
 from tools.embedded import FAST_SETTINGS
-from tools.images import STAND_INS
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def server_url() -> Iterator[str]:
 def _docker_server() -> Iterator[str]:
     from testcontainers.community.postgres import PostgresContainer
 
-    image = STAND_INS["postgres"].configured()  # POSTGRES_IMAGE, else the official image
+    image = POSTGRES.configured()  # POSTGRES_IMAGE, else the official image
     container = PostgresContainer(
         image, username="ogf", password=secrets.token_hex(16), dbname="postgres", driver=None
     ).with_command(["postgres", *(arg for name in FAST_SETTINGS for arg in ("-c", f"{name}=off"))])

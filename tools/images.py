@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.images import POSTGRES, PYTHON, ImageSetting
 from tools.debian_rootfs import IMPORT_CHANGES, mmdebstrap_command
+from tools.docker import DockerError, docker, exists, obtainable
 
 IMAGES_DIR = Path(__file__).resolve().parents[1] / "images"
 LOCAL_DEBIAN_IMAGE = "ossgameforge/debian:local"
@@ -29,15 +31,9 @@ SOURCE_LABEL = "org.ossgameforge.source"
 
 
 @dataclass(frozen=True)
-class StandIn:
+class StandIn(ImageSetting):
     name: str
-    setting: str
-    official: str
     local: str
-
-    def configured(self) -> str:
-        """The image the `setting` env var names, else the official one."""
-        return os.environ.get(self.setting) or self.official
 
     def context(self) -> Path:
         return IMAGES_DIR / self.name
@@ -52,8 +48,8 @@ class StandIn:
 STAND_INS = {
     s.name: s
     for s in (
-        StandIn("postgres", "POSTGRES_IMAGE", "postgres:17", LOCAL_POSTGRES_IMAGE),
-        StandIn("python", "PYTHON_IMAGE", "python:3.11-slim", LOCAL_PYTHON_IMAGE),
+        StandIn(POSTGRES.setting, POSTGRES.official, "postgres", LOCAL_POSTGRES_IMAGE),
+        StandIn(PYTHON.setting, PYTHON.official, "python", LOCAL_PYTHON_IMAGE),
     )
 }
 
@@ -78,22 +74,13 @@ def run(command: Sequence[str], env: dict[str, str] | None = None) -> None:
         raise SystemExit(f"images: `{shlex.join(command[:2])} ...` failed ({done.returncode})")
 
 
-def exists(image: str) -> bool:
-    inspect = ["docker", "image", "inspect", image]
-    return subprocess.run(inspect, capture_output=True, check=False).returncode == 0
-
-
 def source_label(image: str) -> str:
     """The image's SOURCE_LABEL; "" if the image is missing."""
     template = f'--format={{{{index .Config.Labels "{SOURCE_LABEL}"}}}}'
-    inspect = ["docker", "image", "inspect", template, image]
-    return subprocess.run(inspect, capture_output=True, text=True, check=False).stdout.strip()
-
-
-def obtainable(image: str) -> bool:
-    """Present locally, or pulled now."""
-    pull = ["docker", "pull", "--quiet", image]
-    return exists(image) or subprocess.run(pull, capture_output=True, check=False).returncode == 0
+    try:
+        return docker("image", "inspect", template, image)
+    except DockerError:
+        return ""
 
 
 def build_debian_base() -> None:

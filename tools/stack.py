@@ -16,10 +16,11 @@ from types import FrameType
 
 from sqlalchemy.engine import URL
 
-from infra import local, spec
+from infra import spec
 from infra.config import IMAGE_SETTINGS, StackConfig, read_config, stack_file
-from infra.local import DockerError, docker
-from infra.probes import CheckFailed, count_rows, free_ports, published_ips, wait_for_health
+from tools import stack_docker as local
+from tools.docker import DockerError, answers, docker, published_ips, wait_healthy
+from tools.stack_probes import CheckFailed, count_rows, free_ports, wait_for_health
 
 
 def say(message: str) -> None:
@@ -99,7 +100,7 @@ def check_live(config: StackConfig) -> None:
             local.start(postgres, config.postgres_image, label=config.prefix)
         else:
             docker("restart", container)
-            local.wait_healthy(container)
+            wait_healthy(container)
         wait_for_health(health_url, "ok")
         if count_rows(url, marker) != 1:
             raise CheckFailed(f"the row written before the {step} is gone after it")
@@ -152,10 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", nargs="?", default="all", choices=["live", "mock", "all"])
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # clean up as on Ctrl-C
-    try:
-        docker("info", timeout=20)
-    except DockerError as exc:
-        say(f"no Docker engine answers ({exc}): start one, e.g. bash .ci/docker-engine.sh")
+    if not answers():
+        say("no Docker engine answers: start one, e.g. bash .ci/docker-engine.sh")
         return 2
     failed = []
     for stack in ["live", "mock"] if args.stack == "all" else [args.stack]:

@@ -2,31 +2,23 @@
 
 import os
 import secrets
-import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 
 import psycopg2
 import pytest
 from psycopg2.extensions import connection as Connection
 
-from infra.local import docker
-from tools.images import LOCAL_POSTGRES_IMAGE, obtainable
+from tools.docker import DockerError, answers, docker, obtainable
+from tools.images import LOCAL_POSTGRES_IMAGE
 
 IMAGE = os.environ.get("POSTGRES_IMAGE") or LOCAL_POSTGRES_IMAGE
 
 
-def logs(name: str) -> str:
-    """The container's output, stdout and stderr interleaved."""
-    done = subprocess.run(
-        ["docker", "logs", name], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    return done.stdout.decode()
-
-
 @pytest.fixture(scope="session")
 def image() -> str:
-    if subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
+    if not answers():
         pytest.skip("no Docker engine answers (start one: bash .ci/docker-engine.sh)")
     if not obtainable(IMAGE):
         pytest.fail(f"{IMAGE} cannot be had: build the stand-in with `python -m tools.images`")
@@ -56,9 +48,11 @@ class Containers:
 
     def remove_all(self) -> None:
         for name in self.names:
-            subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True)
+            with suppress(DockerError):  # already gone
+                docker("rm", "--force", "--volumes", name)
         for volume in self.volumes:
-            subprocess.run(["docker", "volume", "rm", "--force", volume], capture_output=True)
+            with suppress(DockerError):
+                docker("volume", "rm", "--force", volume)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from testcontainers.community.postgres import PostgresContainer
 from testcontainers.core.config import testcontainers_config
 
-from infra.local import docker
-from tests.e2e.conftest import Containers, connect, logs, query
+from tests.e2e.conftest import Containers, connect, query
+from tools.docker import docker, logs
 
 DATA = "/var/lib/postgresql/data"
 USER, PASSWORD, DB = "ogf_user", f"{secrets.token_urlsafe(8)} 'quoted'", "ogf_db"

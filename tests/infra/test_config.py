@@ -1,11 +1,13 @@
 """Stack settings: defaults, and errors that name the key to fix."""
 
+import ast
 from pathlib import Path
 
 import pytest
+import yaml  # type: ignore[import-untyped]
 
 from app.config import DEV_ORIGINS
-from infra.config import StackConfigError, read_config, stack_file
+from infra.config import REPO, StackConfigError, read_config, stack_file
 
 
 def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None:
@@ -60,3 +62,25 @@ def test_stack_file_gives_strings_as_pulumi_does_and_skips_secrets(tmp_path: Pat
         "  other:key: x\n"
     )
     assert stack_file("dev", tmp_path) == {"mockMode": "true", "apiPort": "8001"}
+
+
+def test_the_program_imports_nothing_from_tools() -> None:
+    imported = set()
+    for source in (Path(__file__).resolve().parents[2] / "infra").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {(source.name, alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add((source.name, node.module))
+    assert [pair for pair in imported if pair[1].split(".")[0] == "tools"] == []
+    assert ("config.py", "infra.images") in imported  # the image defaults live in infra/
+
+
+@pytest.mark.parametrize("stack", ["live", "mock"])
+def test_stack_files_hold_strings_as_the_cli_writes_them(stack: str) -> None:
+    # `pulumi config set` (v3.274.1) rewrites a stack file with every plain value quoted; in
+    # that form already, the README's `config set --secret dbPassword` adds only the secret.
+    document = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())
+    assert {key: type(value) for key, value in document["config"].items()} == dict.fromkeys(
+        document["config"], str
+    )

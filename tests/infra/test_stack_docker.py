@@ -5,8 +5,9 @@ import shlex
 
 import pytest
 
-from infra import local, spec
+from infra import spec
 from infra.config import StackConfig, read_config, stack_file
+from tools import stack_docker as local
 
 PASSWORD = secrets.token_urlsafe(12)
 

@@ -5,34 +5,13 @@ The check (`python -m tools.stack`) starts what the Pulumi program declares from
 `remove_stack` finds and deletes all of them, even after an interrupted start.
 """
 
-import json
-import os
 import shlex
-import subprocess
 import time
 
 from infra.spec import ContainerSpec, ImageBuild
+from tools.docker import docker, wait_healthy
 
 LABEL = "org.ossgameforge.stack"
-
-
-class DockerError(RuntimeError):
-    """A `docker` command failed; the message is its last line of output."""
-
-
-def docker(*args: str, secrets: dict[str, str] | None = None, timeout: float = 600) -> str:
-    """Run `docker args` and return its stdout; `secrets` go in the environment, not argv."""
-    env = {**os.environ, **secrets} if secrets else None
-    try:
-        done = subprocess.run(
-            ["docker", *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DockerError(f"docker {args[0]} failed: {exc}") from None
-    if done.returncode != 0:
-        output = (done.stderr or done.stdout).strip().splitlines()
-        raise DockerError(f"docker {args[0]} failed: {output[-1] if output else done.returncode}")
-    return done.stdout.strip()
 
 
 def build_image(build: ImageBuild) -> str:
@@ -98,28 +77,6 @@ def create_network(name: str, *, label: str) -> None:
 
 def create_volume(name: str, *, label: str) -> None:
     docker("volume", "create", f"--label={LABEL}={label}", name)
-
-
-def wait_healthy(container: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        state = json.loads(docker("container", "inspect", "--format={{json .State}}", container))
-        health = (state.get("Health") or {}).get("Status")
-        if health == "healthy":
-            return
-        if health == "unhealthy" or state["Status"] in ("exited", "dead"):
-            raise DockerError(
-                f"{container} is {health or state['Status']}; its log ends:\n{log_tail(container)}"
-            )
-        if time.monotonic() > deadline:
-            raise DockerError(f"{container} not healthy within {timeout:.0f}s (still {health})")
-        time.sleep(0.1)
-
-
-def log_tail(container: str, lines: int = 20) -> str:
-    logs = ["docker", "logs", f"--tail={lines}", container]
-    done = subprocess.run(logs, capture_output=True, text=True, timeout=30, check=False)
-    return (done.stdout + done.stderr).strip()
 
 
 def remove_stack(label: str) -> list[str]:

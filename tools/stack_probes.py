@@ -9,8 +9,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-from infra.local import docker
-
 
 class CheckFailed(Exception):
     """What a user would notice is wrong; one line."""
@@ -60,9 +58,3 @@ def count_rows(url: URL, marker: str, *, insert: bool = False) -> int:
             return int(connection.execute(query, {"marker": marker}).scalar_one())
     finally:
         engine.dispose()
-
-
-def published_ips(container: str) -> set[str]:
-    """The host addresses `container`'s ports are published on."""
-    ports = json.loads(docker("inspect", "--format={{json .NetworkSettings.Ports}}", container))
-    return {binding["HostIp"] for bindings in ports.values() if bindings for binding in bindings}
