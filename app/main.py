@@ -14,22 +14,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import ConfigError, Settings, load_settings
 from app.database import create_db_engine, make_session_factory
-from app.plain_routes import PlainRoutes
+from app.repository import MemoryRepository
 from app.routers import assets, generation_logs, health
-from app.services.health import DatabaseProbe
-from app.services.mock_data import MockStore
+from app.services.health import DatabaseProbe, NoDatabase, Probe
+from app.services.mock_data import sample_rows
+from app.store import MemoryStore, SqlStore, Store
 
 logger = logging.getLogger("app")
 
 
 class State(TypedDict):
-    probe: DatabaseProbe | None
-    session_factory: sessionmaker[Session] | None
-    mock_store: MockStore | None
+    """What requests get from the lifespan: the one place that decides mock or live."""
+
+    probe: Probe
+    store: Store
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         if settings.mock_mode:
             logger.info("MOCK_MODE is on: serving sample data, no database")
-            yield State(probe=None, session_factory=None, mock_store=MockStore())
+            yield State(probe=NoDatabase(), store=MemoryStore(MemoryRepository(sample_rows())))
             return
         engine = create_db_engine(settings)
         # The probe has a connection of its own: a busy pool must not look like a dead database.
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         await probe.check()  # a database down at start is logged once; the app serves degraded
         try:
-            yield State(probe=probe, session_factory=make_session_factory(engine), mock_store=None)
+            yield State(probe=probe, store=SqlStore(make_session_factory(engine)))
         finally:
             engine.dispose()
             probe_engine.dispose()
@@ -60,14 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         lifespan=lifespan,
     )
-    app.state.settings = settings
     app.include_router(health.router)
     app.include_router(assets.router)
     app.include_router(generation_logs.router)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeoutError, database_error)
-    app.add_middleware(PlainRoutes, router=health.router)  # keep last: health skips the rest
 
     @app.get("/", tags=["Root"])
     async def root() -> dict[str, str]:

@@ -17,12 +17,23 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Asset(Base):
-    __tablename__ = "assets"
+class Record(Base):
+    """What every table has: a UUID key and the creation time that lists are ordered by."""
+
+    __abstract__ = True
 
     id: Mapped[uuid.UUID] = mapped_column(
         primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")
     )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_utcnow, server_default=func.now()
+    )
+
+
+class Asset(Record):
+    __tablename__ = "assets"
+    __table_args__ = (CheckConstraint(f"status IN {ASSET_STATUSES!r}", name="status"),)
+
     project_id: Mapped[str] = mapped_column(String, index=True)
     path: Mapped[str] = mapped_column(String)
     type: Mapped[str] = mapped_column(String)
@@ -31,18 +42,12 @@ class Asset(Base):
     metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
     consent_hash: Mapped[str] = mapped_column(String)
     exif_stripped: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=_utcnow, server_default=func.now()
-    )
 
 
-class GenerationLog(Base):
+class GenerationLog(Record):
     __tablename__ = "generation_logs"
     __table_args__ = (CheckConstraint(f"status IN {GENERATION_STATUSES!r}", name="status"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(
-        primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")
-    )
     user_id: Mapped[str] = mapped_column(String, index=True)
     input_hash: Mapped[str] = mapped_column(String)
     prompt_hash: Mapped[str] = mapped_column(String)
@@ -51,6 +56,3 @@ class GenerationLog(Base):
     status: Mapped[str] = mapped_column(String)
     latency_ms: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(String)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=_utcnow, server_default=func.now()
-    )

@@ -1,0 +1,55 @@
+"""Where the lifespan's mock-or-live choice lives: `await store.run(fn, *args)` calls
+`fn(repository, *args)`, the way `run_in_threadpool(fn, *args)` would call `fn(*args)`."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
+
+from app.repository import MemoryRepository, Repository, SqlRepository
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Store(ABC):
+    @abstractmethod
+    async def run(
+        self, fn: Callable[Concatenate[Repository, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R: ...
+
+
+class SqlStore(Store):
+    """Live: the session's whole life (the work, its commit, its close) is one worker thread, so
+    a request costs one thread hop, a failed commit is still reported, and a cancelled request
+    never closes a session that the thread is using (the thread runs to its end)."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+
+    async def run(
+        self, fn: Callable[Concatenate[Repository, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        return await run_in_threadpool(self._unit_of_work, fn, *args, **kwargs)
+
+    def _unit_of_work(
+        self, fn: Callable[Concatenate[Repository, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        with self._sessions() as session:  # closing rolls back whatever was not committed
+            result = fn(SqlRepository(session), *args, **kwargs)
+            session.commit()
+        return result
+
+
+class MemoryStore(Store):
+    """Mock: in-memory tables, worked on in the event loop (no thread, nothing to commit)."""
+
+    def __init__(self, repository: MemoryRepository) -> None:
+        self._repository = repository
+
+    async def run(
+        self, fn: Callable[Concatenate[Repository, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        return fn(self._repository, *args, **kwargs)
