@@ -40,7 +40,7 @@ def dev(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, mypy on app/."""
+    """ruff check, ruff format --check, mypy (app/, infra/, tools/, tests/, noxfile.py)."""
     install(session, "lint", "test", "infra")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
