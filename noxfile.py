@@ -102,7 +102,7 @@ def stack(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True, default=False)
 def bench(session: nox.Session) -> None:
-    """/health vs /health/live under wrk on one uvicorn worker; `-- --json FILE` saves figures."""
+    """The app beside the naive design (tools/reference_app.py) under wrk; `-- --help`."""
     install(session, "test")
     session.run("python", "-m", "tools.bench", *session.posargs)
 
