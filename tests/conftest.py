@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import load_settings
+from app.cursors import Cursors
 from app.deps import get_store
 from app.main import create_app
 from app.store import SqlStore, Store
@@ -194,7 +195,7 @@ def client(make_client: ClientFactory, database_url: str, connection: Connection
     client = make_client("live", database_url)
 
     async def joined_store() -> Store:
-        return SqlStore(lambda: joined_session(connection))
+        return SqlStore(lambda: joined_session(connection), Cursors(b"test key"))
 
     assert isinstance(client.app, FastAPI)
     client.app.dependency_overrides[get_store] = joined_store

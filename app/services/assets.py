@@ -26,9 +26,7 @@ def create(repository: Repository, data: AssetCreate) -> Asset:
 
 def find(repository: Repository, query: AssetQuery) -> Listing[Asset]:
     filters = {"project_id": query.project_id, "status": query.status}
-    items = repository.newest(Asset, filters, limit=query.limit, offset=query.offset)
-    total = repository.count(Asset, filters)
-    return Listing(items, total, query.limit, query.offset)
+    return repository.page(Asset, filters, limit=query.limit, cursor=query.cursor)
 
 
 def get(repository: Repository, asset_id: uuid.UUID) -> Asset | None:

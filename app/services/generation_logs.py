@@ -19,9 +19,7 @@ def find(repository: Repository, query: GenerationLogQuery) -> Listing[Generatio
         "status": query.status,
         "model_version": query.model_version,
     }
-    items = repository.newest(GenerationLog, filters, limit=query.limit, offset=query.offset)
-    total = repository.count(GenerationLog, filters)
-    return Listing(items, total, query.limit, query.offset)
+    return repository.page(GenerationLog, filters, limit=query.limit, cursor=query.cursor)
 
 
 def get(repository: Repository, log_id: uuid.UUID) -> GenerationLog | None:

@@ -83,7 +83,7 @@ def test_connections_killed_by_the_server_are_replaced_not_reported(
     engine.dispose()
     assert killed
     response = client.get("/assets", params={"project_id": "nobody"})
-    assert (response.status_code, response.json()["total"]) == (200, 0)
+    assert (response.status_code, response.json()["items"]) == (200, [])
 
 
 @pytest.mark.integration
