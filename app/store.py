@@ -26,7 +26,9 @@ class Store(ABC):
 class SqlStore(Store):
     """Live: the session's whole life (the work, its commit, its close) is one worker thread, so
     a request costs one thread hop, a failed commit is still reported, and a cancelled request
-    never closes a session that the thread is using (the thread runs to its end).
+    never closes a session that the thread is using (the thread runs to its end). The app's
+    engine autocommits each statement; the commit matters for sessions given a transaction
+    (the tests' rolled-back one).
 
     A pooled connection the server has dropped fails on first use (there is no pre-ping); the
     pool then replaces it and the work runs once more. That is safe because each repository
