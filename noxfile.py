@@ -67,7 +67,7 @@ def openapi(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, mypy on app/."""
+    """ruff check, ruff format --check, mypy (app/, infra/, tools/, tests/, noxfile.py)."""
     install(session, "lint", "test", "infra")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -141,7 +141,7 @@ def stack(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True, default=False)
 def bench(session: nox.Session) -> None:
-    """/health vs /health/live under wrk on one uvicorn worker; `-- --json FILE` saves figures."""
+    """The app beside the naive design (tools/reference_app.py) under wrk; `-- --help`."""
     install(session, "test")
     session.run("python", "-m", "tools.bench", *session.posargs)
 

@@ -1,12 +1,13 @@
-"""Migrations run on the connection a caller passes in `config.attributes["connection"]`,
-or on the app's DATABASE_URL. An advisory lock lets several processes upgrade at once."""
+"""Migrations run on what a caller passes in `config.attributes["connection"]` (an Engine or a
+Connection, as pytest-alembic does), else on the app's DATABASE_URL. An advisory lock lets
+several processes upgrade at once."""
 
 import sys
 from logging.config import fileConfig
 from typing import NoReturn
 
 from alembic import context
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from app import models  # noqa: F401  (registers the tables on Base.metadata)
@@ -34,9 +35,13 @@ def run_migrations(connection: Connection) -> None:
 
 
 def run_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        run_migrations(connection)
+    given: Engine | Connection | None = config.attributes.get("connection")
+    if isinstance(given, Engine):
+        with given.connect() as connection:
+            run_migrations(connection)
+        return
+    if given is not None:
+        run_migrations(given)
         return
     try:
         settings = load_settings()

@@ -18,8 +18,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
-    """An engine whose connections fail fast instead of hanging on a dead server."""
+def create_db_engine(
+    settings: Settings, *, pool_size: int | None = None, pre_ping: bool = False
+) -> Engine:
+    """An engine whose connections fail fast instead of hanging on a dead server.
+
+    Autocommit: each statement stands alone (every repository call is one statement), which
+    spares a BEGIN and a COMMIT round trip per request. No pre-ping by default: that is a round
+    trip per request too, and the health probe already watches the server (SqlStore retries
+    once on a connection found dead).
+    """
     timeout_ms = int(settings.db_pool_timeout * 1000)
     pool_size = pool_size or settings.db_pool_size
     return create_engine(
@@ -27,7 +35,8 @@ def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Eng
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=settings.db_pool_timeout,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
+        isolation_level="AUTOCOMMIT",
         pool_recycle=1800,
         connect_args={
             # libpq rounds connect_timeout below 2 s up to 2 s.

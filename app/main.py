@@ -1,8 +1,10 @@
 """The ASGI application: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
 import gc
+import hashlib
 import json
 import logging
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,23 +18,25 @@ from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import ConfigError, Settings, load_settings
+from app.cursors import Cursors, InvalidCursor
 from app.database import create_db_engine, make_session_factory
 from app.docs import OwnOriginOnly
-from app.plain_routes import PlainRoutes
+from app.repository import MemoryRepository
 from app.routers import assets, generation_logs, health
-from app.services.health import DatabaseProbe
-from app.services.mock_data import MockStore
+from app.services.health import DatabaseProbe, NoDatabase, Probe
+from app.services.mock_data import sample_rows
+from app.store import MemoryStore, SqlStore, Store
 
 logger = logging.getLogger("app")
 
 
 class State(TypedDict):
-    probe: DatabaseProbe | None
-    session_factory: sessionmaker[Session] | None
-    mock_store: MockStore | None
+    """What requests get from the lifespan: the one place that decides mock or live."""
+
+    probe: Probe
+    store: Store
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,17 +46,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         if settings.mock_mode:
             logger.info("MOCK_MODE is on: serving sample data, no database")
-            yield State(probe=None, session_factory=None, mock_store=MockStore())
+            # Mock data lives and dies with this app, and so may its cursors.
+            cursors = Cursors(secrets.token_bytes(32))
+            repository = MemoryRepository(cursors, sample_rows())
+            yield State(probe=NoDatabase(), store=MemoryStore(repository))
             return
         engine = create_db_engine(settings)
         # The probe has a connection of its own: a busy pool must not look like a dead database.
-        probe_engine = create_db_engine(settings, pool_size=1)
+        probe_engine = create_db_engine(settings, pool_size=1, pre_ping=True)
         probe = DatabaseProbe(
             probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
         )
         await probe.check()  # a database down at start is logged once; the app serves degraded
         try:
-            yield State(probe=probe, session_factory=make_session_factory(engine), mock_store=None)
+            # Every process serving this database accepts the others' cursors, across restarts.
+            assert settings.database_url is not None
+            key = hashlib.sha256(b"cursors\0" + settings.database_url.encode()).digest()
+            store = SqlStore(make_session_factory(engine), Cursors(key))
+            yield State(probe=probe, store=store)
         finally:
             engine.dispose()
             probe_engine.dispose()
@@ -65,15 +76,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         swagger_ui_parameters={"validatorUrl": None},  # else it may send the spec to swagger.io
     )
-    app.state.settings = settings
     app.include_router(health.router)
     app.include_router(assets.router)
     app.include_router(generation_logs.router)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(InvalidCursor, invalid_cursor)
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeoutError, database_error)
     app.add_middleware(OwnOriginOnly)
-    app.add_middleware(PlainRoutes, router=health.router)  # keep last: health skips the rest
     if settings.cors_origins:  # outermost, so health answers carry the CORS headers too
         app.add_middleware(
             CORSMiddleware,
@@ -92,7 +102,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's 422 body, minus the echoed input, and safe for text that is not valid Unicode."""
     assert isinstance(exc, RequestValidationError)
-    errors = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
+    return _unprocessable([{k: v for k, v in e.items() if k != "input"} for e in exc.errors()])
+
+
+async def invalid_cursor(request: Request, exc: Exception) -> Response:
+    """A bad `cursor` gets the same 422 shape as any other bad query parameter."""
+    return _unprocessable([{"type": "cursor", "loc": ["query", "cursor"], "msg": str(exc)}])
+
+
+def _unprocessable(errors: list[dict[str, Any]]) -> Response:
     body = json.dumps({"detail": jsonable_encoder(errors)}, ensure_ascii=True)
     return Response(body, status_code=422, media_type="application/json")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from app.config import DEV_ORIGINS, ConfigError, load_settings
 from infra.images import POSTGRES, PYTHON

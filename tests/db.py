@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,15 @@ def admin(url: str) -> Engine:
     return create_engine(
         make_url(url).set(drivername="postgresql+psycopg2"), isolation_level="AUTOCOMMIT"
     )
+
+
+def create_database(server_url: str, name: str) -> str:
+    """Create database `name` on the server at `server_url`; return its URL."""
+    engine = admin(server_url)
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def alembic_config(connection: Connection) -> Config:
@@ -47,4 +56,6 @@ def rolled_back(engine: Engine) -> Iterator[Connection]:
 
 def joined_session(connection: Connection) -> Session:
     """A session in `connection`'s transaction; its commits release savepoints, nothing more."""
-    return Session(bind=connection, join_transaction_mode="create_savepoint")
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )

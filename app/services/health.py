@@ -1,13 +1,27 @@
-"""The database probe behind /health: bounded in time, shared by concurrent callers."""
+"""The database probes behind /health; the lifespan picks one."""
 
 import asyncio
 import logging
 import time
+from typing import Protocol
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from app.schemas.health import DependencyStatus
+
 logger = logging.getLogger(__name__)
+
+
+class Probe(Protocol):
+    async def status(self) -> DependencyStatus: ...
+
+
+class NoDatabase:
+    """Mock mode's probe: there is no database to watch."""
+
+    async def status(self) -> DependencyStatus:
+        return "mock"
 
 
 class DatabaseProbe:
@@ -29,6 +43,9 @@ class DatabaseProbe:
         self._failure: str | None = None
         self._in_flight: asyncio.Future[str | None] | None = None
         self._deadline = 0.0
+
+    async def status(self) -> DependencyStatus:
+        return "ok" if await self.check() else "error"
 
     async def check(self) -> bool:
         now = time.monotonic()

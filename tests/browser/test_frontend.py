@@ -6,13 +6,13 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services.mock_data import samples
+from app.services.mock_data import ASSETS
 from tests.browser.conftest import Traffic, screenshot
 from tools.openapi import FILE
 
 SAMPLE = "projects/demo-platformer/sprites/hero.png"  # mock mode's first asset; seeded in live
 CREATED = "projects/browser-test/sprites/coin.png"
-SAMPLES = len(samples()[0])
+SAMPLES = len(ASSETS)
 OPERATIONS = sum(len(methods) for methods in json.loads(FILE.read_text())["paths"].values())
 
 

@@ -26,7 +26,7 @@ GENERATION_LOG = {
     "error": (str, type(None)),
     "created_at": str,
 }
-PAGE = {"items": list, "total": int, "limit": int, "offset": int}
+PAGE = {"items": list, "next_cursor": (str, type(None)), "limit": int}
 
 
 def sha256(text: str) -> str:

@@ -8,15 +8,14 @@ from fastapi import FastAPI
 
 from app.config import load_settings
 from app.main import create_app
-from tests.db import migrate
 
 CASES: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="session")
-def fuzz_database_url(fresh_database: Callable[[], str]) -> str:
+def fuzz_database_url(migrated_database: Callable[[], str]) -> str:
     """The fuzzer's writes are committed, so it gets a database no other test reads."""
-    return migrate(fresh_database())
+    return migrated_database()
 
 
 @pytest.fixture(scope="session")

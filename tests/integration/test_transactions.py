@@ -4,27 +4,19 @@ and a commit the database refuses is a 503 that keeps nothing."""
 from collections.abc import Callable, Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.config import load_settings
-from app.main import create_app
+from tests.conftest import ClientFactory
 from tests.contract.shapes import log_body
-from tests.db import admin, migrate
+from tests.db import admin
 
 
 @pytest.fixture
-def database(fresh_database: Callable[[], str]) -> Iterator[tuple[str, Engine]]:
-    url = migrate(fresh_database())
+def database(migrated_database: Callable[[], str]) -> Iterator[tuple[str, Engine]]:
+    url = migrated_database()
     engine = admin(url)
     yield url, engine
     engine.dispose()
-
-
-def post_log(url: str) -> tuple[int, dict[str, str]]:
-    with TestClient(create_app(load_settings(mock_mode=False, database_url=url))) as client:
-        response = client.post("/generation-logs", json=log_body("committed"))
-    return response.status_code, response.json()
 
 
 def stored_ids(engine: Engine) -> list[str]:
@@ -32,16 +24,17 @@ def stored_ids(engine: Engine) -> list[str]:
         return list(connection.scalars(text("SELECT id::text FROM generation_logs")))
 
 
-def test_a_created_record_is_committed_before_the_answer(database: tuple[str, Engine]) -> None:
+def test_a_created_record_is_committed_before_the_answer(
+    make_client: ClientFactory, database: tuple[str, Engine]
+) -> None:
     url, engine = database
-    with TestClient(create_app(load_settings(mock_mode=False, database_url=url))) as client:
-        response = client.post("/generation-logs", json=log_body("committed"))
-        assert response.status_code == 201
-        assert stored_ids(engine) == [response.json()["id"]]  # the app is still running
+    response = make_client("live", url).post("/generation-logs", json=log_body("committed"))
+    assert response.status_code == 201
+    assert stored_ids(engine) == [response.json()["id"]]  # the app is still running
 
 
 def test_a_commit_the_database_refuses_is_a_503_and_keeps_nothing(
-    database: tuple[str, Engine],
+    make_client: ClientFactory, database: tuple[str, Engine]
 ) -> None:
     url, engine = database
     with engine.connect() as connection:  # a check PostgreSQL runs at COMMIT, not at INSERT
@@ -57,5 +50,6 @@ def test_a_commit_the_database_refuses_is_a_503_and_keeps_nothing(
                 " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()"
             )
         )
-    assert post_log(url) == (503, {"detail": "Database unavailable"})
+    response = make_client("live", url).post("/generation-logs", json=log_body("committed"))
+    assert (response.status_code, response.json()) == (503, {"detail": "Database unavailable"})
     assert stored_ids(engine) == []

@@ -3,18 +3,15 @@
 import contextlib
 import itertools
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 import pytest
 
-from tests.db import migrate
-from tools.embedded import embedded_postgres_url
+from tests.db import create_database, migrate
 from tools.load import Server, uvicorn_server
 
 
@@ -70,16 +67,10 @@ class Postgres:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """An embedded PostgreSQL 18 whose `ossgameforge` database is migrated to head."""
-    # Not under pytest's basetemp, as in tests/conftest.py: another pytest run may make that
-    # private to root while this server, which runs as its own user when we are root, needs it.
-    home = Path(tempfile.mkdtemp(prefix="ogf-reliability-pg-"))
-    try:
-        with embedded_postgres_url(home / "data", durable=False) as url:
-            yield Postgres(home / "data", migrate(url))
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+def postgres(embedded_server: tuple[Path, str]) -> Postgres:
+    """The run's embedded PostgreSQL, with an `ossgameforge` database migrated to head."""
+    data, server_url = embedded_server
+    return Postgres(data, migrate(create_database(server_url, "ossgameforge")))
 
 
 @pytest.fixture

@@ -4,23 +4,22 @@ A missing or malformed DATABASE_URL and a bad MOCK_MODE: tests/unit/test_startup
 """
 
 import os
-import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.db import ROOT, admin
+from tests.db import ROOT
 from tests.reliability.clients import DEGRADED
 from tests.reliability.conftest import Postgres, ServeFactory
 
 UNREACHABLE = "error: cannot reach the database in DATABASE_URL"
-CASES = ["database_down", "wrong_password"]
+CASES = ["database_down", "refused_password"]
 Case = tuple[str, str]  # a DATABASE_URL, and libpq's first line about it
 
 
@@ -34,17 +33,12 @@ def database_down(refused_url: str) -> Case:
 
 
 @pytest.fixture
-def wrong_password(postgres: Postgres) -> Case:
-    role = f"ogf_{secrets.token_hex(4)}"
-    engine = admin(postgres.url)
-    with engine.connect() as connection:
-        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{secrets.token_hex(16)}'"))
-    engine.dispose()
-    url = make_url(postgres.url).set(username=role, password=secrets.token_hex(16))
+def refused_password(postgres: Postgres, wrong_password: Callable[[str], str]) -> Case:
+    url = make_url(wrong_password(postgres.url))
     socket_file = Path(str(url.query["host"])) / ".s.PGSQL.5432"
     return url.render_as_string(hide_password=False), (
         f'connection to server on socket "{socket_file}" failed:'
-        f' FATAL:  password authentication failed for user "{role}"'
+        f' FATAL:  password authentication failed for user "{url.username}"'
     )
 
 

@@ -1,4 +1,5 @@
 import secrets
+from pathlib import Path
 
 import pytest
 
@@ -6,7 +7,7 @@ from app.config import ConfigError, load_settings
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("DATABASE_URL", "MOCK_MODE", "HEALTH_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file

@@ -3,8 +3,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import load_settings
-from app.main import create_app
+from tests.conftest import ClientFactory
 
 
 def test_mock_mode_reports_mock_and_is_ready(mock_client: TestClient) -> None:
@@ -21,15 +20,17 @@ def test_live_probe_answers_without_touching_anything(mock_client: TestClient) -
 
 @pytest.mark.parametrize("url_fixture", ["refused_url", "hung_url"])
 def test_unreachable_database_shows_as_error_within_a_second_and_leaks_nothing(
-    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture, url_fixture: str
+    make_client: ClientFactory,
+    request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+    url_fixture: str,
 ) -> None:
-    settings = load_settings(mock_mode=False, database_url=request.getfixturevalue(url_fixture))
-    with TestClient(create_app(settings)) as client:
-        for path, code in (("/health", 200), ("/health/ready", 503)):
-            started = time.monotonic()
-            response = client.get(path)
-            elapsed = time.monotonic() - started
-            assert elapsed < 1.0, f"{path} took {elapsed:.2f} s"
-            assert response.status_code == code
-            assert response.json() == {"status": "degraded", "services": {"database": "error"}}
+    client = make_client("live", request.getfixturevalue(url_fixture))
+    for path, code in (("/health", 200), ("/health/ready", 503)):
+        started = time.monotonic()
+        response = client.get(path)
+        elapsed = time.monotonic() - started
+        assert elapsed < 1.0, f"{path} took {elapsed:.2f} s"
+        assert response.status_code == code
+        assert response.json() == {"status": "degraded", "services": {"database": "error"}}
     assert "database probe" in caplog.text  # the cause went to the server log

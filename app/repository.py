@@ -1,0 +1,168 @@
+"""The few data operations the services use, each written once for PostgreSQL and once for memory.
+
+Filters are equalities on model attributes (a value of None matches every row). Lists are newest
+first, `created_at` descending and then `id` descending, in keyset pages: a page starts after
+the position its cursor holds, so page 500 costs what page 1 does.
+"""
+
+import json
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import Session
+
+from app.cursors import Cursors, Position
+from app.models.core_models import Record
+
+RecordT = TypeVar("RecordT", bound=Record)
+Filters = dict[str, object]  # attribute name: the value it must equal
+
+
+@dataclass(frozen=True)
+class Listing(Generic[RecordT]):
+    """One page of rows, as a service returns it; the router's response model shapes it."""
+
+    items: list[RecordT]
+    next_cursor: str | None
+    limit: int
+
+
+class Repository(ABC):
+    """Each method is one SQL statement, atomic on its own."""
+
+    def __init__(self, cursors: Cursors) -> None:
+        self._cursors = cursors
+
+    @abstractmethod
+    def add(self, row: RecordT) -> RecordT:
+        """Store a new row whose every field is set."""
+
+    @abstractmethod
+    def get(self, model: type[RecordT], row_id: uuid.UUID) -> RecordT | None: ...
+
+    @abstractmethod
+    def update(
+        self, model: type[RecordT], row_id: uuid.UUID, changes: Mapping[str, object]
+    ) -> RecordT | None:
+        """Set the attributes in `changes` on one row; the row as it is now, or None."""
+
+    def page(
+        self,
+        model: type[RecordT],
+        filters: Mapping[str, object],
+        *,
+        limit: int,
+        cursor: str | None,
+    ) -> Listing[RecordT]:
+        """Up to `limit` matching rows after `cursor`, and the cursor of the page after (None on
+        the last page). Raises InvalidCursor for a cursor not given out for this list."""
+        wanted = {name: value for name, value in filters.items() if value is not None}
+        scope = f"{model.__tablename__} {json.dumps(wanted, sort_keys=True)}"
+        after = None if cursor is None else self._cursors.decode(scope, cursor)
+        rows = self._newest(model, wanted, limit=limit + 1, after=after)
+        if len(rows) <= limit:
+            return Listing(rows, None, limit)
+        last = rows[limit - 1]
+        return Listing(rows[:limit], self._cursors.encode(scope, _position(last)), limit)
+
+    @abstractmethod
+    def _newest(
+        self,
+        model: type[RecordT],
+        filters: dict[str, object],
+        *,
+        limit: int,
+        after: Position | None,
+    ) -> list[RecordT]: ...
+
+
+class SqlRepository(Repository):
+    """On the session a store opened for one request."""
+
+    def __init__(self, session: Session, cursors: Cursors) -> None:
+        super().__init__(cursors)
+        self._session = session
+
+    def add(self, row: RecordT) -> RecordT:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def get(self, model: type[RecordT], row_id: uuid.UUID) -> RecordT | None:
+        return self._session.get(model, row_id)
+
+    def update(
+        self, model: type[RecordT], row_id: uuid.UUID, changes: Mapping[str, object]
+    ) -> RecordT | None:
+        if not changes:
+            return self.get(model, row_id)
+        statement = update(model).where(model.id == row_id).values(changes).returning(model)
+        return self._session.scalars(statement).one_or_none()
+
+    def _newest(
+        self,
+        model: type[RecordT],
+        filters: dict[str, object],
+        *,
+        limit: int,
+        after: Position | None,
+    ) -> list[RecordT]:
+        statement = select(model).where(*(getattr(model, k) == v for k, v in filters.items()))
+        if after is not None:
+            statement = statement.where(tuple_(model.created_at, model.id) < tuple_(*after))
+        order = (model.created_at.desc(), model.id.desc())
+        return list(self._session.scalars(statement.order_by(*order).limit(limit)))
+
+
+class MemoryRepository(Repository):
+    """Rows in dicts, for mock mode. Its work runs on the event loop, one call at a time, so it
+    needs no lock."""
+
+    def __init__(self, cursors: Cursors, rows: Iterable[Record] = ()) -> None:
+        super().__init__(cursors)
+        self._tables: dict[type[Record], dict[uuid.UUID, Record]] = {}
+        for row in rows:
+            self.add(row)
+
+    def _table(self, model: type[RecordT]) -> dict[uuid.UUID, RecordT]:
+        return self._tables.setdefault(model, {})  # type: ignore[return-value]
+
+    def add(self, row: RecordT) -> RecordT:
+        self._table(type(row))[row.id] = row
+        return row
+
+    def get(self, model: type[RecordT], row_id: uuid.UUID) -> RecordT | None:
+        return self._table(model).get(row_id)
+
+    def update(
+        self, model: type[RecordT], row_id: uuid.UUID, changes: Mapping[str, object]
+    ) -> RecordT | None:
+        row = self.get(model, row_id)
+        for name, value in changes.items() if row is not None else ():
+            setattr(row, name, value)
+        return row
+
+    def _newest(
+        self,
+        model: type[RecordT],
+        filters: dict[str, object],
+        *,
+        limit: int,
+        after: Position | None,
+    ) -> list[RecordT]:
+        found = [
+            row
+            for row in self._table(model).values()
+            if all(getattr(row, name) == value for name, value in filters.items())
+            and (after is None or _position(row) < after)
+        ]
+        found.sort(key=_position, reverse=True)
+        return found[:limit]
+
+
+def _position(row: Record) -> Position:
+    return Position(row.created_at, row.id)
