@@ -68,7 +68,7 @@ def openapi(session: nox.Session) -> None:
 @nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, mypy (app/, infra/, tools/, tests/, noxfile.py)."""
-    install(session, "lint", "test", "infra")
+    install(session, "lint", "browser", "infra")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

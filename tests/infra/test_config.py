@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from app.config import DEV_ORIGINS
 from infra.config import REPO, StackConfigError, read_config, stack_file

@@ -50,9 +50,10 @@ def allowed_origin(url: str, origin: str) -> str | None:
     request = urllib.request.Request(f"{url}/assets", headers=headers, method="OPTIONS")
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
-            return response.headers.get("access-control-allow-origin")
+            origin_header: str | None = response.headers.get("access-control-allow-origin")
     except urllib.error.HTTPError as error:
-        return error.headers.get("access-control-allow-origin")
+        origin_header = error.headers.get("access-control-allow-origin")
+    return origin_header
 
 
 @pytest.mark.parametrize("dev_server", [{}], indirect=True)
