@@ -46,7 +46,8 @@ def backend_image() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def contents(backend_image: str) -> dict[str, object]:
     run = ["docker", "run", "--rm", "--entrypoint=python", backend_image, "-c", PROBE]
-    found: dict[str, object] = json.loads(subprocess.run(run, capture_output=True, check=True).stdout)
+    probe = subprocess.run(run, capture_output=True, check=True)
+    found: dict[str, object] = json.loads(probe.stdout)
     return found
 
 
