@@ -20,7 +20,9 @@ SUITES = ("tests/unit", "tests/contract", "tests/fuzz")
 def install(session: nox.Session, *extras: str) -> None:
     """Make the session's environment exactly uv.lock's app dependencies plus `extras`."""
     extra_options = (f"--extra={extra}" for extra in extras)
-    session.run_install("uv", "sync", "--locked", "--no-default-groups", *extra_options)
+    session.run_install(
+        "uv", "sync", "--locked", "--no-default-groups", *extra_options, silent=True
+    )
 
 
 @nox.session(reuse_venv=True, default=False)
