@@ -34,7 +34,7 @@ def backend_image() -> Iterator[str]:
     base = os.environ.get("PYTHON_IMAGE")
     options = [f"--build-arg=PYTHON_IMAGE={base}"] if base else []
     build = subprocess.run(
-        ["docker", "build", "--quiet", *options, f"--tag={tag}", str(ROOT)],
+        ["docker", "build", "--quiet", "--force-rm", *options, f"--tag={tag}", str(ROOT)],
         capture_output=True,
         text=True,
     )
