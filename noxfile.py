@@ -1,6 +1,6 @@
 """The menu: `nox -l`. Plain `nox` runs every test suite this machine can run."""
 
-import hashlib
+import functools
 import os
 import shutil
 import sys
@@ -9,10 +9,11 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).parent
-sys.path.insert(0, str(ROOT))
-from tools.docker import answers as docker_answers  # noqa: E402  (needs ROOT on the path)
+sys.path.insert(0, str(ROOT))  # tools/ for the noxfile: nox puts only its own bin/ on sys.path
+from tools.docker import answers as docker_answers  # noqa: E402
+from tools.images import stand_in_env  # noqa: E402
 
-nox.options.default_venv_backend = "venv"
+nox.options.default_venv_backend = "uv"
 nox.options.sessions = [
     "lint",
     "unit",
@@ -27,14 +28,11 @@ SUITES = ("tests/unit", "tests/contract", "tests/fuzz")
 
 
 def install(session: nox.Session, *extras: str) -> None:
-    """Install the project with `extras`; skip pip while pyproject.toml is unchanged."""
-    spec = f".[{','.join(extras)}]" if extras else "."
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
-    marker = Path(session.virtualenv.location) / f".installed-{digest[:16]}"
-    if marker.exists():
-        return
-    session.install("-e", spec)
-    marker.touch()
+    """Make the session's environment exactly uv.lock's app dependencies plus `extras`."""
+    extra_options = (f"--extra={extra}" for extra in extras)
+    session.run_install(
+        "uv", "sync", "--locked", "--no-default-groups", *extra_options, silent=True
+    )
 
 
 @nox.session(reuse_venv=True, default=False)
@@ -67,7 +65,8 @@ def openapi(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, mypy (app/, infra/, tools/, tests/, noxfile.py)."""
+    """uv.lock up to date, ruff check, ruff format --check, mypy (app/, infra/, tools/, tests/)."""
+    session.run("uv", "lock", "--check")
     install(session, "lint", "browser", "infra")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -85,8 +84,8 @@ def unit(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Tests on a real PostgreSQL: TEST_DB=docker (default), embedded, or a postgresql:// URL."""
     install(session, "test")
-    env = {"TEST_DB": _test_db(session)}
-    session.run("pytest", "tests/integration", *SUITES[1:], *session.posargs, env=env)
+    session.env.update(_stand_ins(), TEST_DB=_test_db(session))
+    session.run("pytest", "tests/integration", *SUITES[1:], *session.posargs)
 
 
 @nox.session(reuse_venv=True)
@@ -97,8 +96,8 @@ def browser(session: nox.Session) -> None:
             session.error("no chromium on PATH and CI is set: apt-get install chromium")
         session.skip("no chromium on PATH (apt-get install chromium, or set CHROMIUM)")
     install(session, "browser")
-    env = {"TEST_DB": _test_db(session)}
-    session.run("pytest", "tests/browser", "--durations=0", *session.posargs, env=env)
+    session.env.update(_stand_ins(), TEST_DB=_test_db(session))
+    session.run("pytest", "tests/browser", "--durations=0", *session.posargs)
 
 
 @nox.session(reuse_venv=True)
@@ -120,6 +119,7 @@ def e2e(session: nox.Session) -> None:
     if not _docker(session):
         session.skip("no Docker engine answers")
     install(session, "test")
+    session.env.update(_stand_ins())
     session.run("pytest", "tests/e2e", *session.posargs)
 
 
@@ -136,6 +136,7 @@ def stack(session: nox.Session) -> None:
     if not _docker(session):
         session.skip("no Docker engine answers")
     install(session, "infra")
+    session.env.update(_stand_ins())
     session.run("python", "-m", "tools.stack", *session.posargs)
 
 
@@ -144,6 +145,12 @@ def bench(session: nox.Session) -> None:
     """The app beside the naive design (tools/reference_app.py) under wrk; `-- --help`."""
     install(session, "test")
     session.run("python", "-m", "tools.bench", *session.posargs)
+
+
+@functools.cache
+def _stand_ins() -> dict[str, str]:
+    """The offline stand-in images (and Ryuk off) where the official images can't be had."""
+    return stand_in_env()
 
 
 def _test_db(session: nox.Session) -> str:

@@ -2,7 +2,8 @@
 
 `POSTGRES_IMAGE` and `PYTHON_IMAGE` name the images (official defaults). Where no registry is
 reachable, `python -m tools.images` builds the stand-ins from the machine's Debian mirror, and
-`eval "$(python -m tools.images --print-env)"` points the settings at them.
+`eval "$(python -m tools.images --print-env)"` points the settings at them (the Docker-backed
+nox sessions apply `stand_in_env()` themselves).
 """
 
 import argparse
@@ -124,6 +125,21 @@ def env_lines(names: Sequence[str] = tuple(STAND_INS)) -> list[str]:
             image = stand_in.local
         lines.append(f"export {stand_in.setting}={shlex.quote(image)}")
     return lines
+
+
+def stand_in_env() -> dict[str, str]:
+    """Settings to add where unset: a stand-in where the official image can't be had and the
+    stand-in exists, and then Ryuk off (no registry will give its image either)."""
+    env = {}
+    for stand_in in STAND_INS.values():
+        if os.environ.get(stand_in.setting) or not exists(stand_in.local):
+            continue
+        if not obtainable(stand_in.official):
+            say(f"{stand_in.official} cannot be had: {stand_in.setting}={stand_in.local}")
+            env[stand_in.setting] = stand_in.local
+    if env and "TESTCONTAINERS_RYUK_DISABLED" not in os.environ:
+        env["TESTCONTAINERS_RYUK_DISABLED"] = "true"
+    return env
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -16,8 +16,9 @@ def nox_sessions_called() -> set[str]:
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             words = shlex.split(step.get("run", ""))
-            if words[:2] == ["nox", "-s"]:
-                called.update(words[2:])
+            for at in range(len(words) - 1):
+                if words[at : at + 2] == ["nox", "-s"]:
+                    called.update(words[at + 2 :])
     return called
 
 
