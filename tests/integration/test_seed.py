@@ -45,13 +45,22 @@ def test_seed_adds_each_sample_once(url: str) -> None:
     assert (count(url, "assets"), count(url, "generation_logs")) == (6, 6)
 
 
+def comparable(answer: dict[str, object]) -> dict[str, object]:
+    """The answer, with whether there is a next page instead of the cursor: each mode signs its
+    cursors with a key of its own."""
+    if "next_cursor" in answer:
+        return answer | {"next_cursor": answer["next_cursor"] is not None}
+    return answer
+
+
 def test_after_seeding_live_mode_answers_the_lists_exactly_as_mock_mode(
     url: str, mock_client: TestClient
 ) -> None:
     seed(url)
     with TestClient(create_app(load_settings(mock_mode=False, database_url=url))) as live:
         for path in SAME_ANSWERS:
-            assert live.get(path).json() == mock_client.get(path).json(), path
+            live_answer, mock_answer = live.get(path).json(), mock_client.get(path).json()
+            assert comparable(live_answer) == comparable(mock_answer), path
 
 
 def test_seeding_again_keeps_what_users_changed(url: str) -> None:
