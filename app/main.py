@@ -59,8 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
         )
         await probe.check()  # a database down at start is logged once; the app serves degraded
-        # One thread per connection the engine may open (pool and overflow): see SqlStore.
-        threads = ThreadPoolExecutor(settings.db_pool_size * 2, thread_name_prefix="db")
+        # One thread per pooled connection: see SqlStore.
+        threads = ThreadPoolExecutor(settings.db_pool_size, thread_name_prefix="db")
         try:
             # Every process serving this database accepts the others' cursors, across restarts.
             assert settings.database_url is not None

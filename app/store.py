@@ -36,10 +36,11 @@ class SqlStore(Store):
     pool then replaces it and the work runs once more. That is safe because each repository
     call is one statement, so a failed one changed nothing.
 
-    The threads are `executor`'s (the loop's default one if None). The lifespan gives one
-    thread per connection the engine may open: more would only wait for a connection, and
-    every extra thread that wants the GIL slows the event loop down (AnyIO's pool, which
-    `run_in_threadpool` uses, has 40).
+    The threads are `executor`'s (the loop's default one if None). The lifespan gives one per
+    pooled connection: the work holds the GIL except while PostgreSQL answers, so a few threads
+    keep the database busy, and each extra one that wants the GIL slows the event loop down
+    (AnyIO's pool, behind `run_in_threadpool`, has 40: GET /assets at 16 connections served
+    1.7x the naive design's req/s with 10 threads, 2.0-2.2x with 2 to 5).
     """
 
     def __init__(
