@@ -7,6 +7,7 @@ import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypedDict
 
@@ -58,13 +59,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
         )
         await probe.check()  # a database down at start is logged once; the app serves degraded
+        # One thread per pooled connection: see SqlStore.
+        threads = ThreadPoolExecutor(settings.db_pool_size, thread_name_prefix="db")
         try:
             # Every process serving this database accepts the others' cursors, across restarts.
             assert settings.database_url is not None
             key = hashlib.sha256(b"cursors\0" + settings.database_url.encode()).digest()
-            store = SqlStore(make_session_factory(engine), Cursors(key))
+            store = SqlStore(make_session_factory(engine), Cursors(key), threads)
             yield State(probe=probe, store=store)
         finally:
+            threads.shutdown()
             engine.dispose()
             probe_engine.dispose()
 
