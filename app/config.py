@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     health_cache_ttl: float = Field(default=0.1, ge=0, le=10)
     db_pool_size: int = Field(default=5, ge=1, le=100)
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60)
+    # Signs page cursors; unset, each process draws a random key (cursors last its lifetime).
+    cursor_secret: str | None = Field(default=None, repr=False)
     # Origins allowed to call the API from a browser; none when unset.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
@@ -50,6 +52,13 @@ class Settings(BaseSettings):
     def _origins(cls, value: Any) -> Any:
         items = value.split(",") if isinstance(value, str) else value
         return tuple(_origin(str(item).strip()) for item in items if str(item).strip())
+
+    @field_validator("cursor_secret")
+    @classmethod
+    def _long_secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 16:  # never echo a secret
+            raise ValueError("must be at least 16 characters (it signs the page cursors)")
+        return value
 
     @field_validator("database_url")
     @classmethod

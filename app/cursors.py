@@ -60,7 +60,11 @@ class Cursors:
         version, micros, id_bytes = _LAYOUT.unpack(body)
         if version != _VERSION:
             raise InvalidCursor(MESSAGE)
-        return Position(_EPOCH + micros * _MICROSECOND, uuid.UUID(bytes=id_bytes))
+        try:
+            created_at = _EPOCH + micros * _MICROSECOND
+        except OverflowError:  # signed with our key, yet no datetime: still not one of ours
+            raise InvalidCursor(MESSAGE) from None
+        return Position(created_at, uuid.UUID(bytes=id_bytes))
 
     def _tag(self, scope: str, body: bytes) -> bytes:
         digest = hmac.new(self._key, scope.encode() + b"\0" + body, hashlib.sha256).digest()

@@ -45,27 +45,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
+        cursors = Cursors(cursor_key(settings))
         if settings.mock_mode:
             logger.info("MOCK_MODE is on: serving sample data, no database")
-            # Mock data lives and dies with this app, and so may its cursors.
-            cursors = Cursors(secrets.token_bytes(32))
             repository = MemoryRepository(cursors, sample_rows())
             yield State(probe=NoDatabase(), store=MemoryStore(repository))
             return
         engine = create_db_engine(settings)
         # The probe has a connection of its own: a busy pool must not look like a dead database.
         probe_engine = create_db_engine(settings, pool_size=1, pre_ping=True)
-        probe = DatabaseProbe(
-            probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
-        )
-        await probe.check()  # a database down at start is logged once; the app serves degraded
         # One thread per pooled connection: see SqlStore.
         threads = ThreadPoolExecutor(settings.db_pool_size, thread_name_prefix="db")
         try:
-            # Every process serving this database accepts the others' cursors, across restarts.
-            assert settings.database_url is not None
-            key = hashlib.sha256(b"cursors\0" + settings.database_url.encode()).digest()
-            store = SqlStore(make_session_factory(engine), Cursors(key), threads)
+            probe = DatabaseProbe(
+                probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
+            )
+            await probe.check()  # a database down at start is logged once; the app serves degraded
+            store = SqlStore(make_session_factory(engine), cursors, threads)
             yield State(probe=probe, store=store)
         finally:
             threads.shutdown()
@@ -101,6 +97,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"message": "Welcome to the OSSGameForge API"}
 
     return app
+
+
+def cursor_key(settings: Settings) -> bytes:
+    """CURSOR_SECRET's key, shared by every process that has it; else one of this app's own."""
+    if settings.cursor_secret is None:
+        return secrets.token_bytes(32)
+    return hashlib.sha256(b"cursors\0" + settings.cursor_secret.encode()).digest()
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

@@ -93,8 +93,9 @@ def live_database() -> Iterator[tuple[str, str]]:
     Yields the URL and where it came from."""
     url = load_settings(mock_mode=True).database_url
     if url:
+        os.environ["MOCK_MODE"] = "false"  # this database is what will be served
         _migrate()
-        yield url, "DATABASE_URL from the environment"
+        yield url, "DATABASE_URL (environment or .env)"
         return
     from tools.embedded import embedded_postgres_url
 

@@ -84,6 +84,6 @@ def test_the_seed_command_migrates_then_reports_what_it_added(
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
-    source = "(DATABASE_URL from the environment)"
+    source = "(DATABASE_URL (environment or .env))"
     assert run() == f"seed: assets 6 added of 6, generation_logs 6 added of 6 {source}"
     assert run() == f"seed: assets 0 added of 6, generation_logs 0 added of 6 {source}"

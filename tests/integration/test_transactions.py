@@ -33,11 +33,11 @@ def test_a_created_record_is_committed_before_the_answer(
     assert stored_ids(engine) == [response.json()["id"]]  # the app is still running
 
 
-def test_a_commit_the_database_refuses_is_a_503_and_keeps_nothing(
+def test_a_write_the_database_refuses_at_commit_is_a_503_and_keeps_nothing(
     make_client: ClientFactory, database: tuple[str, Engine]
 ) -> None:
     url, engine = database
-    with engine.connect() as connection:  # a check PostgreSQL runs at COMMIT, not at INSERT
+    with engine.connect() as connection:  # a check that runs at commit (statement end, autocommit)
         connection.execute(
             text(
                 "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql"

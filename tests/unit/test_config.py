@@ -8,7 +8,7 @@ from app.config import ConfigError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "MOCK_MODE", "HEALTH_TIMEOUT"):
+    for name in ("DATABASE_URL", "MOCK_MODE", "HEALTH_TIMEOUT", "CURSOR_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
 
@@ -100,3 +100,17 @@ def test_health_timeout_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("HEALTH_TIMEOUT", "-1")
     with pytest.raises(ConfigError, match=r"^HEALTH_TIMEOUT: Input should be greater than 0"):
         load_settings()
+
+
+def test_a_short_cursor_secret_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = secrets.token_hex(4)
+    monkeypatch.setenv("MOCK_MODE", "true")
+    monkeypatch.setenv("CURSOR_SECRET", secret)
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert str(refused.value) == (
+        "CURSOR_SECRET must be at least 16 characters (it signs the page cursors)"
+    )
+    assert secret not in str(refused.value)
