@@ -17,10 +17,9 @@ from sqlalchemy import Integer, Select, bindparam, insert, select, tuple_, updat
 from sqlalchemy.orm import Session
 
 from app.cursors import Cursors, Position
-from app.models.core_models import Record
+from app.models.core_models import Record, column_values
 
 RecordT = TypeVar("RecordT", bound=Record)
-Filters = dict[str, object]  # attribute name: the value it must equal
 
 
 @dataclass(frozen=True)
@@ -91,11 +90,7 @@ class SqlRepository(Repository):
     def add(self, row: RecordT) -> RecordT:
         # One INSERT of the values as they are: every field is set, so there is nothing to
         # read back, and the ORM's flush (a unit of work for one row) would cost more.
-        mapper = row.__mapper__
-        values = {
-            prop.columns[0].key: getattr(row, key) for key, prop in mapper.column_attrs.items()
-        }
-        self._session.connection().execute(insert(type(row)), values)
+        self._session.connection().execute(insert(type(row)), column_values(row))
         return row
 
     def get(self, model: type[RecordT], row_id: uuid.UUID) -> RecordT | None:

@@ -2,14 +2,13 @@
 or the embedded dev database; rows already there are left alone, so a second run changes nothing."""
 
 import sys
-from typing import Any
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.config import ConfigError, load_settings
-from app.models.core_models import Asset, GenerationLog, Record
+from app.models.core_models import Asset, GenerationLog, column_values
 from app.services.mock_data import sample_rows
 
 
@@ -21,20 +20,14 @@ def seed(database_url: str) -> dict[str, tuple[int, int]]:
     try:
         with Session(engine) as session, session.begin():
             for model in (Asset, GenerationLog):
-                mine = [_columns(row) for row in rows if isinstance(row, model)]
-                statement = insert(model).values(mine)
-                added = session.scalars(
-                    statement.on_conflict_do_nothing(index_elements=["id"]).returning(model.id)
-                ).all()
+                mine = [column_values(row) for row in rows if isinstance(row, model)]
+                table = model.metadata.tables[model.__tablename__]
+                statement = insert(table).values(mine).on_conflict_do_nothing(index_elements=["id"])
+                added = session.scalars(statement.returning(table.c.id)).all()
                 counts[model.__tablename__] = (len(added), len(mine))
     finally:
         engine.dispose()
     return counts
-
-
-def _columns(row: Record) -> dict[str, Any]:
-    """The row's column values, by attribute name (`metadata_` for the `metadata` column)."""
-    return {attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs}
 
 
 def report(counts: dict[str, tuple[int, int]]) -> str:

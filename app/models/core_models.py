@@ -30,6 +30,12 @@ class Record(Base):
     )
 
 
+def column_values(row: Record) -> dict[str, Any]:
+    """The row's values by column name (`metadata`, where the attribute is `metadata_`)."""
+    mapper = row.__mapper__
+    return {prop.columns[0].key: getattr(row, key) for key, prop in mapper.column_attrs.items()}
+
+
 class Asset(Record):
     __tablename__ = "assets"
     __table_args__ = (CheckConstraint(f"status IN {ASSET_STATUSES!r}", name="status"),)

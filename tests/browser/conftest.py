@@ -4,7 +4,6 @@ visits: the API in a thread on a free port, and a static frontend page on anothe
 import functools
 import os
 import shutil
-import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from app.config import load_settings
 from app.main import create_app
 from tests.db import ROOT, migrate
 from tools.seed import seed
+from tools.stack_probes import free_ports
 
 SITE = Path(__file__).parent / "site"
 ARTIFACTS = ROOT / "artifacts" / "browser"  # screenshots; git-ignored
@@ -37,12 +37,6 @@ FLAGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def frontend() -> Iterator[str]:
     """The static page's origin: http://127.0.0.1:<port>, another origin than the API's."""
@@ -52,7 +46,7 @@ def frontend() -> Iterator[str]:
             pass
 
     handler = functools.partial(Quiet, directory=str(SITE))
-    with ThreadingHTTPServer(("127.0.0.1", free_port()), handler) as server:
+    with ThreadingHTTPServer(("127.0.0.1", free_ports(1)[0]), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -61,7 +55,7 @@ def frontend() -> Iterator[str]:
 
 def serve(app: FastAPI) -> Iterator[str]:
     """`app` under uvicorn on a free loopback port until the generator is closed."""
-    port = free_port()
+    port = free_ports(1)[0]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

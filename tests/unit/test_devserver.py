@@ -1,7 +1,6 @@
 """`nox -s dev -- --mock`: what a frontend dev server on this machine gets from it."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,19 +11,14 @@ from collections.abc import Iterator
 import pytest
 
 from app.config import DEV_ORIGINS
-from tests.unit.test_startup_errors import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.db import ROOT
+from tools.stack_probes import free_ports
 
 
 @pytest.fixture
 def dev_server(request: pytest.FixtureRequest) -> Iterator[str]:
     """`python -m tools.devserver --mock` on a free port, with CORS_ORIGINS as the test says."""
-    port = free_port()
+    port = free_ports(1)[0]
     env = {k: v for k, v in os.environ.items() if k not in ("CORS_ORIGINS", "DATABASE_URL")}
     env |= request.param
     command = [sys.executable, "-m", "tools.devserver", "--mock", "--no-reload"]
