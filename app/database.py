@@ -1,6 +1,10 @@
 """Declarative base, engine and session factory."""
 
-from sqlalchemy import Engine, MetaData, create_engine
+import select
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.config import Settings
@@ -25,12 +29,12 @@ def create_db_engine(
 
     Autocommit: each statement stands alone (every repository call is one statement), which
     spares a BEGIN and a COMMIT round trip per request. No pre-ping by default: that is a round
-    trip per request too, and the health probe already watches the server (SqlStore retries
-    once on a connection found dead).
+    trip per request too. A connection the server has closed is still never handed out: see
+    `_closed_by_server`.
     """
     timeout_ms = int(settings.db_pool_timeout * 1000)
     pool_size = pool_size or settings.db_pool_size
-    return create_engine(
+    engine = create_engine(
         settings.sqlalchemy_url,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -46,6 +50,25 @@ def create_db_engine(
             "application_name": "ossgameforge-api",
         },
     )
+    event.listen(engine, "checkout", _closed_by_server)
+    return engine
+
+
+def _closed_by_server(dbapi_connection: Any, *_: object) -> None:
+    """Refuses a pooled connection the server has closed; the pool then opens a new one.
+
+    An idle connection has nothing to read. If it has, that is the server's goodbye: the
+    message PostgreSQL sends when it ends a backend (a restart, pg_terminate_backend, an idle
+    timeout), or end of file. One poll, no round trip. Work is never retried after a failure
+    instead: a statement that failed may have committed, and running it again could insert a
+    row twice.
+    """
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

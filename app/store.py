@@ -8,7 +8,6 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.cursors import Cursors
@@ -32,10 +31,6 @@ class SqlStore(Store):
     engine autocommits each statement; the commit matters for sessions given a transaction
     (the tests' rolled-back one).
 
-    A pooled connection the server has dropped fails on first use (there is no pre-ping); the
-    pool then replaces it and the work runs once more. That is safe because each repository
-    call is one statement, so a failed one changed nothing.
-
     The threads are `executor`'s (the loop's default one if None). The lifespan gives one per
     pooled connection: the work holds the GIL except while PostgreSQL answers, so a few threads
     keep the database busy, and each extra one that wants the GIL slows the event loop down
@@ -57,16 +52,6 @@ class SqlStore(Store):
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
 
     def _unit_of_work(
-        self, fn: Callable[Concatenate[Repository, P], R], /, *args: P.args, **kwargs: P.kwargs
-    ) -> R:
-        try:
-            return self._once(fn, *args, **kwargs)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-        return self._once(fn, *args, **kwargs)
-
-    def _once(
         self, fn: Callable[Concatenate[Repository, P], R], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
         with self._sessions() as session:  # closing rolls back whatever was not committed

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
+from app.config import load_settings
+from app.database import create_db_engine
 from tests.conftest import ClientFactory
 from tests.contract.shapes import asset_body, log_body
 from tests.db import admin
@@ -75,7 +77,8 @@ def test_connections_killed_by_the_server_are_replaced_not_reported(
     with engine.connect() as connection:
         killed = connection.execute(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                # Waits up to 5 s for each backend to end: no race with the next request.
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
                 " WHERE application_name = 'ossgameforge-api'"
                 " AND datname = current_database()"
             )
@@ -84,6 +87,27 @@ def test_connections_killed_by_the_server_are_replaced_not_reported(
     assert killed
     response = client.get("/assets", params={"project_id": "nobody"})
     assert (response.status_code, response.json()["items"]) == (200, [])
+
+
+@pytest.mark.integration
+def test_a_pooled_connection_is_kept_while_alive_and_replaced_once_the_server_ends_it(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(load_settings(mock_mode=False, database_url=database_url))
+
+    def backend() -> int:
+        with engine.connect() as connection:
+            pid: int = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            return pid
+
+    first = backend()
+    assert backend() == first  # no false alarm on a live connection
+    killer = admin(database_url)
+    with killer.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": first})
+    killer.dispose()
+    assert backend() != first  # handed a new connection, not an error
+    engine.dispose()
 
 
 @pytest.mark.integration
