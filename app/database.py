@@ -22,15 +22,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def create_db_engine(
-    settings: Settings, *, pool_size: int | None = None, pre_ping: bool = False
-) -> Engine:
+def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
     """An engine whose connections fail fast instead of hanging on a dead server.
 
     Autocommit: each statement stands alone (every repository call is one statement), which
-    spares a BEGIN and a COMMIT round trip per request. No pre-ping by default: that is a round
-    trip per request too. A connection the server has closed is still never handed out: see
-    `_closed_by_server`.
+    spares a BEGIN and a COMMIT round trip per request. No pre-ping: that is a round trip per
+    request too, and a connection the server has closed is never handed out anyway (see
+    `_closed_by_server`).
     """
     timeout_ms = int(settings.db_pool_timeout * 1000)
     pool_size = pool_size or settings.db_pool_size
@@ -39,7 +37,6 @@ def create_db_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=settings.db_pool_timeout,
-        pool_pre_ping=pre_ping,
         isolation_level="AUTOCOMMIT",
         pool_recycle=1800,
         connect_args={

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return
         engine = create_db_engine(settings)
         # The probe has a connection of its own: a busy pool must not look like a dead database.
-        probe_engine = create_db_engine(settings, pool_size=1, pre_ping=True)
+        probe_engine = create_db_engine(settings, pool_size=1)
         # One thread per pooled connection: see SqlStore.
         threads = ThreadPoolExecutor(settings.db_pool_size, thread_name_prefix="db")
         try:
