@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, repr=False)
     health_timeout: float = Field(default=0.5, gt=0, le=30)
     health_cache_ttl: float = Field(default=0.1, ge=0, le=10)
-    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_pool_size: int = Field(default=2, ge=1, le=100)
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60)
     # Signs page cursors; unset, each process draws a random key (cursors last its lifetime).
     cursor_secret: str | None = Field(default=None, repr=False)
