@@ -1,13 +1,15 @@
 """The live app for the fuzzer, on a migrated PostgreSQL database of its own."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from app.config import load_settings
 from app.main import create_app
+from tests.db import admin
 
 CASES: Counter[str] = Counter()
 
@@ -21,6 +23,20 @@ def fuzz_database_url(migrated_database: Callable[[], str]) -> str:
 @pytest.fixture(scope="session")
 def live_app(fuzz_database_url: str) -> FastAPI:
     return create_app(load_settings(mock_mode=False, database_url=fuzz_database_url))
+
+
+@pytest.fixture
+def emptied_live_app(live_app: FastAPI, fuzz_database_url: str) -> Iterator[Callable[[], FastAPI]]:
+    """Gives the live app with its tables emptied first, so each chain starts from no rows."""
+    engine = admin(fuzz_database_url)
+
+    def emptied() -> FastAPI:
+        with engine.connect() as connection:
+            connection.execute(text("TRUNCATE assets, generation_logs"))
+        return live_app
+
+    yield emptied
+    engine.dispose()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
