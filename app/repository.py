@@ -135,7 +135,9 @@ def _row_type(model: type[Record]) -> type[Any]:
 @functools.cache
 def _newest_statement(model: type[Record], filters: tuple[str, ...], after: bool) -> Select[Any]:
     """The page query for these filters, built once: its values are bound parameters."""
-    columns = [prop.columns[0].label(key) for key, prop in model.__mapper__.column_attrs.items()]
+    # The row type's fields, in its order: `_make` reads the columns by position.
+    attributes = model.__mapper__.column_attrs
+    columns = [attributes[key].columns[0].label(key) for key in _row_type(model)._fields]
     statement = select(*columns).where(*(getattr(model, key) == bindparam(key) for key in filters))
     if after:
         created_at, row_id = model.__table__.c.created_at, model.__table__.c.id
