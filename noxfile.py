@@ -2,7 +2,9 @@
 
 import functools
 import os
+import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +25,7 @@ nox.options.sessions = [
     "reliability",
     "e2e",
     "stack",
+    "k8s",
 ]
 SUITES = ("tests/unit", "tests/contract", "tests/fuzz")
 
@@ -132,12 +135,24 @@ def infra(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def stack(session: nox.Session) -> None:
-    """The stacks' containers on the local Docker engine, checked, then removed (`-- live|mock`)."""
+    """Both stacks applied by the real Pulumi engine to the local Docker engine, then removed."""
     if not _docker(session):
         session.skip("no Docker engine answers")
-    install(session, "infra")
-    session.env.update(_stand_ins())
-    session.run("python", "-m", "tools.stack", *session.posargs)
+    install(session, "test", "infra")
+    session.env.update({**_stand_ins(), **_pulumi_env(session)})
+    session.run("pytest", "tests/stack", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def k8s(session: nox.Session) -> None:
+    """The stacks' Kubernetes target by the real engine on a local control plane (tools.k8s,
+    built first where not cached); K8S_CLUSTER=kubeconfig: on KUBECONFIG's cluster instead."""
+    install(session, "test", "infra")
+    if os.environ.get("K8S_CLUSTER") != "kubeconfig":
+        # etcd, the API server, the controller manager, kubectl and the kubernetes provider.
+        session.run(sys.executable, "-m", "tools.k8s", "build", external=True)
+    session.env.update({**_stand_ins(), **_pulumi_env(session)})  # a node builds the backend
+    session.run("pytest", "tests/k8s", *session.posargs)
 
 
 @nox.session(reuse_venv=True, default=False)
@@ -147,10 +162,33 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "tools.bench", *session.posargs)
 
 
+@nox.session(reuse_venv=True, default=False)
+def bench_reload(session: nox.Session) -> None:
+    """Edit-to-answer on a mock stack: reload beside `pulumi up` without it (`-- --edits N`)."""
+    if not _docker(session):
+        session.skip("no Docker engine answers")
+    install(session, "infra")
+    session.env.update({**_stand_ins(), **_pulumi_env(session)})
+    session.run("python", "-m", "tools.bench_reload", *session.posargs)
+
+
 @functools.cache
 def _stand_ins() -> dict[str, str]:
     """The offline stand-in images (and Ryuk off) where the official images can't be had."""
     return stand_in_env()
+
+
+def _pulumi_env(session: nox.Session) -> dict[str, str]:
+    """None if a `pulumi` is on PATH (Pulumi's installer, CI's setup action); else what
+    `python3 -m tools.pulumi --print-env` exports, after building what it has not cached."""
+    if shutil.which("pulumi"):
+        return {}
+    command = [sys.executable, "-m", "tools.pulumi", "--print-env"]
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        session.error("the Pulumi CLI and docker provider could not be built (see above)")
+    exports = (shlex.split(line.removeprefix("export "))[0] for line in done.stdout.splitlines())
+    return dict(export.split("=", 1) for export in exports)
 
 
 def _test_db(session: nox.Session) -> str:

@@ -1,6 +1,6 @@
 """Migrations run on what a caller passes in `config.attributes["connection"]` (an Engine or a
-Connection, as pytest-alembic does), else on the app's DATABASE_URL. An advisory lock lets
-several processes upgrade at once."""
+Connection, as pytest-alembic and `python -m app.migrate` do), else on MIGRATION_DATABASE_URL (the
+schema owner's), else on DATABASE_URL. An advisory lock lets several processes upgrade at once."""
 
 import sys
 from logging.config import fileConfig
@@ -11,10 +11,9 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from app import models  # noqa: F401  (registers the tables on Base.metadata)
-from app.config import ConfigError, load_settings
+from app.config import ConfigError, load_migration_settings
 from app.database import Base
-
-MIGRATION_LOCK_ID = 0x05_6A_FE_00  # any fixed bigint; shared by every migrating process
+from app.migrate import MIGRATION_LOCK_ID
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
@@ -44,19 +43,16 @@ def run_online() -> None:
         run_migrations(given)
         return
     try:
-        settings = load_settings()
+        url, variable = load_migration_settings().owner
     except ConfigError as exc:
         fail(str(exc))
-    if settings.database_url is None:
-        fail("DATABASE_URL is not set: migrations need a postgresql:// URL")
-    url = settings.sqlalchemy_url
     engine = create_engine(url, connect_args={"connect_timeout": 5})
     try:
         with engine.connect() as connection:
             run_migrations(connection)
     except OperationalError as exc:
         first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        fail(f"cannot reach the database in DATABASE_URL: {first_line}")
+        fail(f"cannot reach the database in {variable}: {first_line}")
     finally:
         engine.dispose()
 

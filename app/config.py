@@ -1,6 +1,6 @@
 """The one settings object, read from the environment (and an optional `.env` file)."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -36,8 +36,12 @@ class Settings(BaseSettings):
     cursor_secret: str | None = Field(default=None, repr=False)
     # Origins allowed to call the API from a browser; none when unset.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # `text` for people, `json` for machines: one object per line, the same fields.
+    log_format: Literal["text", "json"] = "text"
+    # Live mode: load mock mode's sample rows at every start, leaving rows already there alone.
+    seed_sample_data: bool = False
 
-    @field_validator("mock_mode", mode="before")
+    @field_validator("mock_mode", "seed_sample_data", mode="before")
     @classmethod
     def _strict_boolean(cls, value: Any) -> Any:
         if isinstance(value, bool):
@@ -46,6 +50,13 @@ class Settings(BaseSettings):
         if key not in _BOOLEANS:
             raise ValueError(f"must be one of true/false/1/0/yes/no, got {value!r}")
         return _BOOLEANS[key]
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: Any) -> Any:
+        if str(value).strip().lower() not in ("text", "json"):
+            raise ValueError(f"must be text or json, got {value!r}")
+        return str(value).strip().lower()
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -62,24 +73,8 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _postgres_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        try:
-            url = make_url(value.strip())
-        except ArgumentError:
-            raise ValueError(
-                "is not a URL; expected postgresql://user:password@host:5432/dbname"
-            ) from None
-        if url.drivername not in ("postgresql", "postgresql+psycopg2"):
-            raise ValueError(f"must start with postgresql://, got {url.drivername}://")
-        if not url.database:
-            raise ValueError(
-                "names no database; expected postgresql://user:password@host:5432/dbname"
-            )
-        if not url.host and "host" not in url.query:
-            raise ValueError("names no host; expected postgresql://user:password@host:5432/dbname")
-        return value.strip()
+    def _database_url(cls, value: str | None) -> str | None:
+        return _postgres_url(value)
 
     @model_validator(mode="after")
     def _live_needs_database(self) -> "Settings":
@@ -93,7 +88,58 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> URL:
         """The database URL with the psycopg2 driver named explicitly."""
         assert self.database_url is not None, "no database in mock mode"
-        return make_url(self.database_url).set(drivername="postgresql+psycopg2")
+        return _psycopg2(self.database_url)
+
+
+class MigrationSettings(Settings):
+    """What Alembic and `python -m app.migrate` read: the app's settings, and the URL of the role
+    that owns the schema. The API's processes never read MIGRATION_DATABASE_URL."""
+
+    migration_database_url: str | None = Field(default=None, repr=False)
+
+    @field_validator("migration_database_url")
+    @classmethod
+    def _migration_url(cls, value: str | None) -> str | None:
+        return _postgres_url(value)
+
+    @model_validator(mode="after")
+    def _live_needs_database(self) -> "MigrationSettings":  # replaces Settings' check
+        if self.database_url is None and self.migration_database_url is None:
+            raise ValueError(
+                "DATABASE_URL is not set: migrations need a postgresql:// URL"
+                " (MIGRATION_DATABASE_URL, else DATABASE_URL)"
+            )
+        return self
+
+    @property
+    def owner(self) -> tuple[URL, str]:
+        """The URL migrations run on, and the variable it came from."""
+        if self.migration_database_url is not None:
+            return _psycopg2(self.migration_database_url), "MIGRATION_DATABASE_URL"
+        return self.sqlalchemy_url, "DATABASE_URL"
+
+
+def _postgres_url(value: str | None) -> str | None:
+    """A postgresql:// URL naming a host and a database, or None when empty; else ValueError."""
+    if value is None or not value.strip():
+        return None
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(
+            "is not a URL; expected postgresql://user:password@host:5432/dbname"
+        ) from None
+    if url.drivername not in ("postgresql", "postgresql+psycopg2"):
+        raise ValueError(f"must start with postgresql://, got {url.drivername}://")
+    if not url.database:
+        raise ValueError("names no database; expected postgresql://user:password@host:5432/dbname")
+    if not url.host and "host" not in url.query:
+        raise ValueError("names no host; expected postgresql://user:password@host:5432/dbname")
+    return value.strip()
+
+
+def _psycopg2(url: str) -> URL:
+    return make_url(url).set(drivername="postgresql+psycopg2")
 
 
 def _origin(text: str) -> str:
@@ -116,6 +162,14 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning validation errors into one readable line."""
     try:
         return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc)) from None
+
+
+def load_migration_settings(**overrides: Any) -> MigrationSettings:
+    """Read the migrations' settings, turning validation errors into one readable line."""
+    try:
+        return MigrationSettings(**overrides)
     except ValidationError as exc:
         raise ConfigError(_one_line(exc)) from None
 

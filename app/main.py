@@ -1,8 +1,8 @@
 """The ASGI application: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
+import asyncio
 import gc
 import hashlib
-import json
 import logging
 import secrets
 import sys
@@ -11,22 +11,26 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypedDict
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.config import ConfigError, Settings, load_settings
 from app.cursors import Cursors, InvalidCursor
 from app.database import create_db_engine, make_session_factory
 from app.docs import OwnOriginOnly
+from app.errors import database_error, invalid_cursor, validation_error
+from app.logs import configure_logging
 from app.repository import MemoryRepository
+from app.request_log import RequestLog
 from app.routers import assets, generation_logs, health
-from app.services.health import DatabaseProbe, NoDatabase, Probe
+from app.seed import report, seed
+from app.services.health import DatabaseProbe, NoDatabase, Probe, first_line
 from app.services.mock_data import sample_rows
 from app.store import MemoryStore, SqlStore, Store
 
@@ -42,14 +46,16 @@ class State(TypedDict):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    configure_logging(settings.log_format, secrets=_secrets(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[State]:
         cursors = Cursors(cursor_key(settings))
         if settings.mock_mode:
-            logger.info("MOCK_MODE is on: serving sample data, no database")
+            logger.info("started in MOCK_MODE: serving sample data, no database")
             repository = MemoryRepository(cursors, sample_rows())
             yield State(probe=NoDatabase(), store=MemoryStore(repository))
+            logger.info("shut down")
             return
         engine = create_db_engine(settings)
         # The probe has a connection of its own: a busy pool must not look like a dead database.
@@ -60,13 +66,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             probe = DatabaseProbe(
                 probe_engine, timeout=settings.health_timeout, cache_ttl=settings.health_cache_ttl
             )
-            await probe.check()  # a database down at start is logged once; the app serves degraded
+            up = await probe.check()  # a database down at start is logged once; serves degraded
+            if settings.seed_sample_data:
+                await _seed(engine, up)
             store = SqlStore(make_session_factory(engine), cursors, threads)
+            logger.info("started: live mode on %s", _where(settings.sqlalchemy_url))
             yield State(probe=probe, store=store)
         finally:
             threads.shutdown()
             engine.dispose()
             probe_engine.dispose()
+            logger.info("shut down: database connections closed")
 
     # /docs and /redoc with Swagger UI and ReDoc served by the app itself: no CDN, no internet.
     app = FastAPIOffline(
@@ -84,13 +94,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(PoolTimeoutError, database_error)
     app.add_middleware(OwnOriginOnly)
-    if settings.cors_origins:  # outermost, so health answers carry the CORS headers too
+    if settings.cors_origins:  # outside the others, so health answers carry the CORS headers too
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
+            expose_headers=["X-Request-ID"],
         )
+    app.add_middleware(RequestLog)  # outermost: times and names every answer, preflights too
 
     @app.get("/", tags=["Root"])
     async def root() -> dict[str, str]:
@@ -106,33 +118,30 @@ def cursor_key(settings: Settings) -> bytes:
     return hashlib.sha256(b"cursors\0" + settings.cursor_secret.encode()).digest()
 
 
-async def validation_error(request: Request, exc: Exception) -> Response:
-    """FastAPI's 422 body, minus the echoed input, and safe for text that is not valid Unicode."""
-    assert isinstance(exc, RequestValidationError)
-    return _unprocessable([{k: v for k, v in e.items() if k != "input"} for e in exc.errors()])
+async def _seed(engine: Engine, database_up: bool) -> None:
+    """SEED_SAMPLE_DATA: the samples missing from the database, before the first request."""
+    if not database_up:
+        logger.error("SEED_SAMPLE_DATA: not seeded, the database is unavailable at start")
+        return
+    try:
+        counts = await asyncio.to_thread(seed, engine)
+    except (DBAPIError, PoolTimeoutError) as exc:
+        logger.error("SEED_SAMPLE_DATA: not seeded: %s", first_line(exc))
+        return
+    logger.info("%s (SEED_SAMPLE_DATA)", report(counts))
 
 
-async def invalid_cursor(request: Request, exc: Exception) -> Response:
-    """A bad `cursor` gets the same 422 shape as any other bad query parameter."""
-    return _unprocessable([{"type": "cursor", "loc": ["query", "cursor"], "msg": str(exc)}])
+def _secrets(settings: Settings) -> list[str]:
+    """What must never reach a log line."""
+    password = None if settings.database_url is None else settings.sqlalchemy_url.password
+    return [secret for secret in (password, settings.cursor_secret) if secret]
 
 
-def _unprocessable(errors: list[dict[str, Any]]) -> Response:
-    body = json.dumps({"detail": jsonable_encoder(errors)}, ensure_ascii=True)
-    return Response(body, status_code=422, media_type="application/json")
-
-
-async def database_error(request: Request, exc: Exception) -> JSONResponse:
-    """503 with one generic line for any database failure; the cause goes to the log only.
-
-    A lost connection logs its first line; anything else (an unmigrated schema, say) its trace.
-    """
-    lost = isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError)
-    if lost or getattr(exc, "connection_invalidated", False):
-        logger.error("database unavailable: %s", str(exc).strip().split("\n")[0])
-    else:
-        logger.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse({"detail": "Database unavailable"}, status_code=503)
+def _where(url: URL) -> str:
+    """`database ossgameforge on db:5432 as ossgameforge_app`: no password, no URL."""
+    host = url.host or str(url.query.get("host", ""))
+    port = f":{url.port}" if url.port else ""
+    return f"database {url.database} on {host}{port} as {url.username}"
 
 
 def __getattr__(name: str) -> Any:

@@ -6,9 +6,10 @@ from functools import partial
 import pulumi
 import pulumi_docker as docker
 
+from infra import roles
 from infra.config import StackConfig
 from infra.containers import container_args
-from infra.spec import database_url, network_name, postgres, volume_name
+from infra.spec import network_name, postgres, volume_name
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,11 @@ class PostgresArgs:
 class Postgres(pulumi.ComponentResource):
     container: docker.Container
     network: docker.Network
-    database_url: pulumi.Output[str]  # as the backend reaches it, on the stack's network; secret
+    # Secret URLs: the owner's and the API's role's on the stack's network, and the API's
+    # role's as this machine reaches it (if postgresPort publishes it, else on the network).
+    owner_url: pulumi.Output[str]
+    api_url: pulumi.Output[str]
+    host_api_url: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: PostgresArgs, opts: pulumi.ResourceOptions | None = None
@@ -41,7 +46,7 @@ class Postgres(pulumi.ComponentResource):
         )
         image = docker.RemoteImage(
             f"{name}-image",
-            name=spec.image,
+            name=args.config.postgres_image,
             keep_locally=True,  # other stacks and tools use it too
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -52,5 +57,10 @@ class Postgres(pulumi.ComponentResource):
                 fixed_name, pulumi.ResourceOptions(depends_on=[self.network, volume])
             ),
         )
-        self.database_url = args.password.apply(partial(database_url, args.config))
-        self.register_outputs({"database_url": self.database_url})
+        self.owner_url = args.password.apply(partial(roles.owner_url, args.config))
+        self.api_url = args.password.apply(partial(roles.api_url, args.config))
+        published = args.config.postgres_port is not None
+        self.host_api_url = args.password.apply(
+            partial(roles.api_url, args.config, from_host=published)
+        )
+        self.register_outputs({"database_url": self.host_api_url})

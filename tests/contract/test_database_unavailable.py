@@ -1,14 +1,17 @@
 """Live mode without a working database: one generic line, soon; the cause only in the log."""
 
+import re
 import time
 import uuid
 from collections.abc import Callable
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app.config import load_settings
 from app.database import create_db_engine
+from app.main import create_app
 from tests.conftest import ClientFactory
 from tests.contract.shapes import asset_body, log_body
 from tests.db import admin
@@ -67,6 +70,15 @@ def test_while_the_database_is_down_every_database_route_answers_503_first(
     assert health.status_code == 200
 
 
+def test_seed_sample_data_with_the_database_down_is_logged_and_the_app_serves_degraded(
+    refused_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = load_settings(mock_mode=False, database_url=refused_url, seed_sample_data=True)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/health/ready").status_code == 503
+    assert "SEED_SAMPLE_DATA: not seeded, the database is unavailable at start" in caplog.text
+
+
 @pytest.mark.integration
 def test_connections_killed_by_the_server_are_replaced_not_reported(
     make_client: ClientFactory, database_url: str
@@ -118,3 +130,19 @@ def test_a_database_without_tables_is_a_503_with_nothing_but_a_generic_line(
     response = client.get("/assets")
     assert (response.status_code, response.json()) == (503, {"detail": "Database unavailable"})
     assert 'relation "assets" does not exist' in caplog.text
+
+
+@pytest.mark.integration
+def test_a_line_logged_while_serving_a_request_names_its_request_id(
+    make_client: ClientFactory,
+    fresh_database: Callable[[], str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client = make_client("live", fresh_database())  # no tables: the error is logged with a trace
+    capsys.readouterr()
+    response = client.get("/assets", headers={"X-Request-ID": "trace-me-7"})
+    assert response.status_code == 503
+    lines = capsys.readouterr().err.splitlines()
+    [error] = [line for line in lines if " ERROR " in line]
+    assert error.endswith(" ERROR database error on GET /assets request_id=trace-me-7")
+    assert re.search(r" INFO GET /assets 503 [0-9.]+ ms request_id=trace-me-7$", lines[-1])

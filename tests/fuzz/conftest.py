@@ -9,26 +9,27 @@ from sqlalchemy import text
 
 from app.config import load_settings
 from app.main import create_app
-from tests.db import admin
+from tests.db import Database, admin
 
 CASES: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="session")
-def fuzz_database_url(migrated_database: Callable[[], str]) -> str:
+def fuzz_database(migrated_database: Callable[[], Database]) -> Database:
     """The fuzzer's writes are committed, so it gets a database no other test reads."""
     return migrated_database()
 
 
 @pytest.fixture(scope="session")
-def live_app(fuzz_database_url: str) -> FastAPI:
-    return create_app(load_settings(mock_mode=False, database_url=fuzz_database_url))
+def live_app(fuzz_database: Database) -> FastAPI:
+    return create_app(load_settings(mock_mode=False, database_url=fuzz_database.url))
 
 
 @pytest.fixture
-def emptied_live_app(live_app: FastAPI, fuzz_database_url: str) -> Iterator[Callable[[], FastAPI]]:
-    """Gives the live app with its tables emptied first, so each chain starts from no rows."""
-    engine = admin(fuzz_database_url)
+def emptied_live_app(live_app: FastAPI, fuzz_database: Database) -> Iterator[Callable[[], FastAPI]]:
+    """Gives the live app with its tables emptied first (by the owner: the API's role may not),
+    so each chain starts from no rows."""
+    engine = admin(fuzz_database.owner_url)
 
     def emptied() -> FastAPI:
         with engine.connect() as connection:

@@ -14,10 +14,10 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from infra.config import IMAGE_SETTINGS, NAMESPACE, REPO, stack_file
+from infra.config import IMAGE_SETTINGS, NAMESPACE, REPO
+from tests.stack_files import stack_file
 
 PROGRAM = REPO / "infra" / "__main__.py"
-IMAGE = "docker:index/image:Image"
 REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
 CONTAINER = "docker:index/container:Container"
 NETWORK = "docker:index/network:Network"
@@ -29,15 +29,24 @@ def image_id(name: str) -> str:
     return "sha256:" + hashlib.sha256(name.encode()).hexdigest()
 
 
-class DockerMocks(pulumi.runtime.Mocks):
-    """Echo the inputs as state, plus the image IDs the Docker provider would report."""
+def auto_name(name: str) -> str:
+    """The name the kubernetes provider gives an object whose metadata names none."""
+    return f"{name}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+class ProviderMocks(pulumi.runtime.Mocks):
+    """Echo the inputs as state, plus what the providers would add: the Docker provider's image
+    IDs and a one-shot container's exit, the kubernetes provider's names."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
-        if args.typ == IMAGE:
-            state["repo_digest"] = image_id(args.inputs["imageName"])
-        elif args.typ == REMOTE_IMAGE:
+        if args.typ == REMOTE_IMAGE:
             state["image_id"] = image_id(args.inputs["name"])
+        elif args.typ == CONTAINER and args.inputs.get("attach"):  # a one-shot that succeeded
+            state |= {"exitCode": 0, "containerLogs": "done\n"}
+        elif args.typ.startswith("kubernetes:"):
+            metadata = dict(state.get("metadata") or {})
+            state["metadata"] = {"name": auto_name(args.name), **metadata}
         return f"{args.name}-id", state
 
     def call(
@@ -67,7 +76,7 @@ class Registration:
 
 class RecordingMonitor(MockMonitor):
     def __init__(self) -> None:
-        super().__init__(DockerMocks())
+        super().__init__(ProviderMocks())
         self.registrations: list[Registration] = []
 
     def RegisterResource(self, request: Any) -> Any:
@@ -144,7 +153,8 @@ def _run_program(stack: str, config: dict[str, str]) -> StackRun:
     pulumi.runtime.set_mocks(
         monitor.mocks, project=NAMESPACE, stack=stack, preview=False, monitor=monitor
     )
-    pulumi.runtime.set_all_config(config, [f"{NAMESPACE}:dbPassword"])
+    secrets = [f"{NAMESPACE}:dbPassword", f"{NAMESPACE}:externalDatabaseUrl"]
+    pulumi.runtime.set_all_config(config, [key for key in secrets if key in config])
     outputs: dict[str, Any] = {}
     secret: set[str] = set()
 

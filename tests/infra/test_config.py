@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from app.config import DEV_ORIGINS
-from infra.config import REPO, StackConfigError, read_config, stack_file
+from infra.config import REPO, StackConfigError, read_config
+from tests.stack_files import stack_file
 
 
 def test_defaults_are_the_official_images_and_port_8000_live_8001_mock() -> None:
@@ -37,13 +38,41 @@ def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
         ({"apiPort": "80a"}, "ossgameforge:apiPort"),
         ({"postgresPort": "70000"}, "ossgameforge:postgresPort"),
         ({"apiPort": "0"}, "ossgameforge:apiPort"),
+        ({"apiPort": "8²"}, "ossgameforge:apiPort must be"),
+        ({"target": "kubernetes", "replicas": "2²"}, "ossgameforge:replicas must be a whole"),
         ({"apiPort": "9000", "postgresPort": "9000"}, "ossgameforge:postgresPort"),
         ({"corsOrigins": "http://localhost:5173/app"}, "ossgameforge:corsOrigins: CORS_ORIGINS"),
+        ({"reload": "sometimes"}, "ossgameforge:reload must be true or false, got 'sometimes'"),
+        ({"seed": "1"}, "ossgameforge:seed must be true or false, got '1'"),
+        ({"sourceDir": "/nowhere"}, "ossgameforge:sourceDir: /nowhere has no app: set it to a"),
+        ({"dbAppUser": "API-role"}, "ossgameforge:dbAppUser must be a PostgreSQL role name"),
+        ({"dbUser": "a", "dbAppUser": "a"}, "ossgameforge:dbAppUser and ossgameforge:dbUser are"),
+        ({"logFormat": "xml"}, "ossgameforge:logFormat: LOG_FORMAT"),
     ],
 )
 def test_a_bad_value_fails_naming_its_key(values: dict[str, str], key: str) -> None:
     with pytest.raises(StackConfigError, match=key):
         read_config(values.get, prefix="p", environ={})
+
+
+@pytest.mark.parametrize("prefix", ["ossgameforge-Live", "ossgameforge-" + "review-" * 5 + "x"])
+def test_a_stack_name_kubernetes_cant_take_is_refused_on_that_target_only(prefix: str) -> None:
+    unset: dict[str, str] = {}
+    read_config(unset.get, prefix=prefix, environ={})
+    line = (
+        f"^ossgameforge:target is kubernetes, and the namespace would be '{prefix}', which is not "
+        "a Kubernetes name of at most 43 characters"
+    )
+    with pytest.raises(StackConfigError, match=line):
+        read_config({"target": "kubernetes"}.get, prefix=prefix, environ={})
+    read_config({"target": "kubernetes"}.get, prefix=prefix.lower()[:43], environ={})
+
+
+def test_a_malformed_image_names_the_key_or_the_variable_it_came_from() -> None:
+    with pytest.raises(StackConfigError, match=r"^ossgameforge:postgresImage must be an image"):
+        read_config({"postgresImage": "Postgres"}.get, prefix="p", environ={})
+    with pytest.raises(StackConfigError, match=r"^PYTHON_IMAGE must be an image reference"):
+        read_config({"mockMode": "true"}.get, prefix="p", environ={"PYTHON_IMAGE": "a b"})
 
 
 def test_stack_files_differ_only_in_values() -> None:

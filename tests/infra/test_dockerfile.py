@@ -1,11 +1,12 @@
 """The Dockerfile agrees with the specs on what the stacks rely on (the build itself is proven by
-`python -m tools.stack`)."""
+the stacks on the engine, tests/stack)."""
 
 import json
 import re
 
-from infra.config import IMAGE_SETTINGS, REPO, read_config, stack_file
+from infra.config import IMAGE_SETTINGS, REPO, read_config
 from infra.spec import APP_USER, LIVE_PROBE, backend_build
+from tests.stack_files import stack_file
 
 DOCKERFILE = (REPO / "Dockerfile").read_text()
 

@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from tests.db import ROOT, admin
+from tests.db import ROOT, Database, admin
 
 PROCESSES, ROUNDS = 4, 3
 # `alembic upgrade head`, held until a line arrives on stdin: the processes load first, then all
@@ -76,10 +76,10 @@ def upgrade_at_once(url: str) -> list[tuple[int, str]]:
 
 
 def test_four_simultaneous_upgrades_all_succeed_and_create_every_object_once(
-    fresh_database: Callable[[], str], database_url: str
+    fresh_database: Callable[[], str], database: Database
 ) -> None:
     head = ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_current_head()
-    one_upgrade = catalog(database_url)
+    one_upgrade = catalog(database.owner_url)
     for _ in range(ROUNDS):
         url = fresh_database()
         results = upgrade_at_once(url)

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import ClientFactory
-from tests.db import admin
+from tests.db import Database, admin
 
 
 def test_health_reports_the_database_ok(client: TestClient) -> None:
@@ -17,11 +17,11 @@ def test_health_reports_the_database_ok(client: TestClient) -> None:
 
 def test_wrong_password_shows_as_error_within_a_second_and_leaks_nothing(
     make_client: ClientFactory,
-    database_url: str,
+    database: Database,
     wrong_password: Callable[[str], str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    url = wrong_password(database_url)
+    url = wrong_password(database.owner_url)
     with pytest.raises(Exception, match="password authentication failed"):
         admin(url).connect()  # the server checks passwords, so the app must see a refusal
     client = make_client("live", url)

@@ -1,15 +1,12 @@
 """pytest-alembic's built-in tests of the migration history, each on a fresh database: one head,
 upgrade from nothing to head one step at a time, the models match what the migrations build,
-and every step downgrades and upgrades again. Then the index revision on a table with rows.
+and every step downgrades and upgrades again (the runner: tests/integration/conftest.py). Then
+the index revision on a table with rows.
 
 Imported rather than inserted by `--test-alembic`: the plugin's automatic insertion fails under
 pytest 9 (pyproject.toml turns the plugin off), and importing them is its documented alternative.
 """
 
-from collections.abc import Callable, Iterator
-
-import pytest
-from pytest_alembic import create_alembic_fixture
 from pytest_alembic.runner import MigrationContext
 from pytest_alembic.tests import (
     test_model_definitions_match_ddl,
@@ -17,10 +14,8 @@ from pytest_alembic.tests import (
     test_up_down_consistency,
     test_upgrade,
 )
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
-from tests.db import ROOT
 from tools.bench_pages import seed
 
 __all__ = [
@@ -29,15 +24,6 @@ __all__ = [
     "test_up_down_consistency",
     "test_upgrade",
 ]
-
-alembic_runner = create_alembic_fixture({"file": str(ROOT / "alembic.ini")})
-
-
-@pytest.fixture
-def alembic_engine(fresh_database: Callable[[], str]) -> Iterator[Engine]:
-    engine = create_engine(make_url(fresh_database()).set(drivername="postgresql+psycopg2"))
-    yield engine
-    engine.dispose()
 
 
 def indexes(engine: Engine, table: str) -> set[str]:

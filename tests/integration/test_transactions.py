@@ -8,14 +8,15 @@ from sqlalchemy import Engine, text
 
 from tests.conftest import ClientFactory
 from tests.contract.shapes import log_body
-from tests.db import admin
+from tests.db import Database, admin
 
 
 @pytest.fixture
-def database(migrated_database: Callable[[], str]) -> Iterator[tuple[str, Engine]]:
-    url = migrated_database()
-    engine = admin(url)
-    yield url, engine
+def own_database(migrated_database: Callable[[], Database]) -> Iterator[tuple[str, Engine]]:
+    """A database of this test: the API role's URL, and an engine of the owner's."""
+    database = migrated_database()
+    engine = admin(database.owner_url)
+    yield database.url, engine
     engine.dispose()
 
 
@@ -25,18 +26,18 @@ def stored_ids(engine: Engine) -> list[str]:
 
 
 def test_a_created_record_is_committed_before_the_answer(
-    make_client: ClientFactory, database: tuple[str, Engine]
+    make_client: ClientFactory, own_database: tuple[str, Engine]
 ) -> None:
-    url, engine = database
+    url, engine = own_database
     response = make_client("live", url).post("/generation-logs", json=log_body("committed"))
     assert response.status_code == 201
     assert stored_ids(engine) == [response.json()["id"]]  # the app is still running
 
 
 def test_a_write_the_database_refuses_at_commit_is_a_503_and_keeps_nothing(
-    make_client: ClientFactory, database: tuple[str, Engine]
+    make_client: ClientFactory, own_database: tuple[str, Engine]
 ) -> None:
-    url, engine = database
+    url, engine = own_database
     with engine.connect() as connection:  # a check that runs at commit (statement end, autocommit)
         connection.execute(
             text(

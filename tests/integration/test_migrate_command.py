@@ -1,0 +1,147 @@
+"""`python -m app.migrate`, as the deployment runs it before the API starts: as the owner, with
+DATABASE_URL naming the API's role."""
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from app.roles import API_GROUP
+from tests.db import ROOT, admin, execute
+
+pytestmark = pytest.mark.integration
+SETTINGS = ("DATABASE_URL", "MIGRATION_DATABASE_URL", "MOCK_MODE", "LOG_FORMAT")
+
+
+def migrate(owner_url: str | None, api_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS} | {"DATABASE_URL": api_url}
+    if owner_url is not None:
+        env["MIGRATION_DATABASE_URL"] = owner_url
+    command = [sys.executable, "-m", "app.migrate"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def as_user(url: str, user: str, password: str) -> str:
+    return make_url(url).set(username=user, password=password).render_as_string(hide_password=False)
+
+
+def assert_tells_nothing_secret(result: subprocess.CompletedProcess[str], *secret: str) -> None:
+    output = result.stdout + result.stderr
+    assert "postgresql://" not in output
+    for value in secret:
+        assert value not in output
+
+
+@pytest.fixture
+def login() -> Iterator[Callable[[str], str]]:
+    """`login(owner_url)`: a new role name for DATABASE_URL, dropped after the test."""
+    made: list[tuple[str, str]] = []
+
+    def make(owner_url: str) -> str:
+        made.append((owner_url, f"ogf_login_{secrets.token_hex(4)}"))
+        return made[-1][1]
+
+    yield make
+    for owner_url, name in made:
+        execute(owner_url, f"DROP ROLE IF EXISTS {name}")
+
+
+def whoami(url: str) -> tuple[str, bool]:
+    """The user `url` logs in as, and whether it has the group's privileges."""
+    with admin(url).connect() as connection:
+        row = connection.execute(
+            text(f"SELECT current_user, pg_has_role('{API_GROUP}', 'USAGE')")
+        ).one()
+        connection.execute(text("SELECT count(*) FROM assets"))
+    return str(row[0]), bool(row[1])
+
+
+def test_the_api_role_is_made_with_database_urls_password_and_kept_in_step(
+    fresh_database: Callable[[], str], login: Callable[[str], str]
+) -> None:
+    owner_url = fresh_database()
+    user, first, second = login(owner_url), secrets.token_hex(12), secrets.token_hex(12)
+    made = migrate(owner_url, as_user(owner_url, user, first))
+    assert made.returncode == 0, made.stderr
+    assert whoami(as_user(owner_url, user, first)) == (user, True)
+    assert f"the API's role {user} created: a member of {API_GROUP}" in made.stderr
+    again = migrate(owner_url, as_user(owner_url, user, first))
+    assert again.returncode == 0, again.stderr
+    assert "Running upgrade" not in again.stderr
+    changed = migrate(owner_url, as_user(owner_url, user, second))
+    assert changed.returncode == 0, changed.stderr
+    assert whoami(as_user(owner_url, user, second)) == (user, True)
+    with pytest.raises(OperationalError, match="password authentication failed"):
+        whoami(as_user(owner_url, user, first))
+    for result in (made, again, changed):
+        assert_tells_nothing_secret(result, first, second, str(make_url(owner_url).password))
+
+
+def test_with_database_url_alone_the_owner_migrates_and_no_role_is_made(
+    fresh_database: Callable[[], str],
+) -> None:
+    owner_url = fresh_database()
+    result = migrate(None, owner_url)
+    assert result.returncode == 0, result.stderr
+    assert "DATABASE_URL names the owner, or nothing: no role of the API's" in result.stderr
+
+
+def test_an_unreachable_owner_is_one_line_naming_migration_database_url(
+    fresh_database: Callable[[], str], login: Callable[[str], str]
+) -> None:
+    owner_url = fresh_database()
+    wrong = secrets.token_hex(12)
+    user = str(make_url(owner_url).username)
+    result = migrate(as_user(owner_url, user, wrong), as_user(owner_url, login(owner_url), wrong))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: cannot reach the database in MIGRATION_DATABASE_URL: ")
+    assert line.endswith(f'password authentication failed for user "{user}"')
+    assert_tells_nothing_secret(result, wrong)
+
+
+@pytest.fixture
+def owner_without_createrole(server_url: str) -> Iterator[str]:
+    """A database owned by a role that may not create roles: its owner's URL."""
+    name, password = f"ogf_plain_{secrets.token_hex(4)}", secrets.token_hex(12)
+    execute(
+        server_url,
+        f"CREATE ROLE {name} LOGIN PASSWORD '{password}'",
+        f"CREATE DATABASE {name} OWNER {name}",
+    )
+    owner = make_url(server_url).set(username=name, password=password, database=name)
+    yield owner.render_as_string(hide_password=False)
+    execute(server_url, f"DROP DATABASE {name} WITH (FORCE)", f"DROP ROLE {name}")
+
+
+def test_an_owner_who_may_not_create_roles_gets_postgresqls_refusal_in_one_line(
+    owner_without_createrole: str,
+) -> None:
+    user, password = f"ogf_login_{secrets.token_hex(4)}", secrets.token_hex(12)
+    result = migrate(owner_without_createrole, as_user(owner_without_createrole, user, password))
+    assert result.returncode == 1
+    assert "Running upgrade" in result.stderr  # the group role exists: the migrations need none
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(
+        f"error: setting up the API's role {user} (DATABASE_URL's user) failed:"
+        " permission denied to create role"
+    )
+    assert_tells_nothing_secret(result, password)
+
+
+def test_the_group_role_itself_is_refused_as_database_urls_user(
+    fresh_database: Callable[[], str],
+) -> None:
+    owner_url = fresh_database()
+    result = migrate(owner_url, as_user(owner_url, API_GROUP, secrets.token_hex(12)))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: DATABASE_URL's user must not be {API_GROUP}, the role the migrations grant to:"
+        " name a role of its own (ossgameforge_app, say)"
+    )

@@ -1,0 +1,1 @@
+"""A local Kubernetes control plane and the Pulumi kubernetes provider, built from Go modules."""
