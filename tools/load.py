@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import httpx2
 
+from tools.processes import reap
+
 ROOT = Path(__file__).resolve().parent.parent
 # `request` cycles through the paths; `done` prints the counts and the latency histogram as JSON.
 WRK_SCRIPT = """
@@ -149,12 +151,7 @@ def uvicorn_server(
         _wait_until_serving(process, server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        reap(process)
 
 
 def _wait_until_serving(process: "subprocess.Popen[bytes]", server: Server) -> None:

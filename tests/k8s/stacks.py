@@ -30,6 +30,24 @@ KINDS = {
 }
 # What the cluster puts in every namespace by itself.
 CLUSTER_MADE = {"configmaps": ["kube-root-ca.crt"], "serviceaccounts": ["default"]}
+WEB_LABELS = {"app": "web"}
+
+
+def web_deployment(container: dict[str, Any]) -> dict[str, Any]:
+    """A Deployment `web` of two replicas of `container`, in the default namespace."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": WEB_LABELS},
+            "template": {
+                "metadata": {"labels": WEB_LABELS},
+                "spec": {"containers": [{**container, "name": "web"}]},
+            },
+        },
+    }
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,9 @@ from tools.k8s.parts import KUBECTL
 from tools.k8s.processes import ours, read_pids
 
 from .conftest import needed
+from .stacks import web_deployment
 
-LABELS = {"app": "web"}
-DEPLOYMENT = {
-    "apiVersion": "apps/v1",
-    "kind": "Deployment",
-    "metadata": {"name": "web", "namespace": "default"},
-    "spec": {
-        "replicas": 2,
-        "selector": {"matchLabels": LABELS},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {"containers": [{"name": "web", "image": "ossgameforge/backend:dev"}]},
-        },
-    },
-}
+DEPLOYMENT = web_deployment({"image": "ossgameforge/backend:dev"})
 
 
 def kubectl(cluster: ControlPlane, *args: str, stdin: str = "") -> str:

@@ -17,6 +17,7 @@ import pytest
 from tests.db import ROOT
 from tests.engine_run import quiet
 from tests.k8s.conftest import EXISTING, FIGURES, fail_or_skip
+from tests.k8s.stacks import WEB_LABELS, web_deployment
 from tools.docker import answers, docker, exists
 from tools.engine import engine_env, open_stack, set_config
 from tools.images import LOCAL_DEBIAN_IMAGE, LOCAL_PYTHON_IMAGE
@@ -26,33 +27,19 @@ from tools.k8s.node_config import BRIDGE
 from tools.k8s.parts import KUBECTL, KUBELET
 from tools.k8s.processes import get
 
-LABELS = {"app": "web"}
 CONTAINER = {
-    "name": "web",
     "image": f"docker.io/{LOCAL_PYTHON_IMAGE}",
     "imagePullPolicy": "Never",  # loaded from the Docker engine; there is no registry
     "command": ["python3", "-m", "http.server", "8080"],
     "ports": [{"containerPort": 8080}],
     "readinessProbe": {"tcpSocket": {"port": 8080}, "periodSeconds": 1},  # the kubelet probes
 }
-DEPLOYMENT = {
-    "apiVersion": "apps/v1",
-    "kind": "Deployment",
-    "metadata": {"name": "web", "namespace": "default"},
-    "spec": {
-        "replicas": 2,
-        "selector": {"matchLabels": LABELS},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {"containers": [CONTAINER]},
-        },
-    },
-}
+DEPLOYMENT = web_deployment(CONTAINER)
 SERVICE = {
     "apiVersion": "v1",
     "kind": "Service",
     "metadata": {"name": "web", "namespace": "default"},
-    "spec": {"selector": LABELS, "ports": [{"port": 80, "targetPort": 8080}]},
+    "spec": {"selector": WEB_LABELS, "ports": [{"port": 80, "targetPort": 8080}]},
 }
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from tools.k8s import commands, pki
 from tools.k8s.parts import APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER
 from tools.k8s.processes import ClusterError, check, free_port, get, spawn, stop, wait_until
+from tools.processes import reap
 
 # The users RBAC's bootstrap roles name.
 CONTROLLERS, SCHEDULER_USER = "system:kube-controller-manager", "system:kube-scheduler"
@@ -121,14 +122,8 @@ def has_default_account(cluster: ControlPlane) -> bool:
 def halt(cluster: ControlPlane) -> None:
     """Stop the processes this Python started, and reap them."""
     stop(cluster.state)
-    for process in cluster.processes.values():
-        if process.poll() is None:  # exec'd a moment ago: its command line not shown yet
-            process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    for process in cluster.processes.values():  # also those `stop` missed: exec'd a moment ago
+        reap(process)
 
 
 def down(state: Path) -> None:
