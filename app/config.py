@@ -109,6 +109,12 @@ class MigrationSettings(Settings):
                 "DATABASE_URL is not set: migrations need a postgresql:// URL"
                 " (MIGRATION_DATABASE_URL, else DATABASE_URL)"
             )
+        api = self.database_url
+        if self.migration_database_url and api is not None and make_url(api).username is None:
+            raise ValueError(
+                "DATABASE_URL names no user: with MIGRATION_DATABASE_URL set, it names the"
+                " API's role (postgresql://ossgameforge_app:password@host:5432/dbname)"
+            )
         return self
 
     @property

@@ -2,10 +2,11 @@
 image (app/, alembic/ and alembic.ini are there).
 
 As the schema's owner (MIGRATION_DATABASE_URL, else DATABASE_URL): `alembic upgrade head`, whose
-revisions grant the API's privileges to the group role ossgameforge_api (app/roles.py). Then,
-when DATABASE_URL names another user, that user is made a login role with DATABASE_URL's password
-and a member of the group. Exits 0 once done; else prints one line saying why (PostgreSQL's or
-Alembic's words) and exits 1, or 2 for a bad setting. Never prints a password or a URL.
+revisions grant the API's privileges to the database's group role `<database>_api` (app/roles.py).
+Then, when DATABASE_URL names another user, that user is made a login role with DATABASE_URL's
+password and a member of the group. Exits 0 once done; else prints one line saying why
+(PostgreSQL's or Alembic's words) and exits 1, or 2 for a bad setting. Never prints a password or a
+URL.
 """
 
 import logging
@@ -22,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.config import ConfigError, MigrationSettings, load_migration_settings
 from app.logs import configure_logging
-from app.roles import API_GROUP, create_role, quoted
+from app.roles import RoleError, api_group, create_role, quoted
 from app.services.health import first_line
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
@@ -58,7 +59,7 @@ def migrate(settings: MigrationSettings) -> None:
                 step = f"setting up the API's role {api.username} (DATABASE_URL's user)"
                 with connection.begin():
                     _api_login(connection, str(api.username), api.password)
-            except CommandError as exc:
+            except (CommandError, RoleError) as exc:
                 raise MigrationError(f"{step} failed: {exc}") from None
             except DBAPIError as exc:
                 raise MigrationError(f"{step} failed: {_postgres_says(exc)}") from None
@@ -79,10 +80,11 @@ def _head(connection: Connection) -> str:
 
 
 def _api_login(connection: Connection, user: str, password: str | None) -> None:
-    """`user` as a login role, with `password` if given, and a member of API_GROUP."""
-    if user == API_GROUP:
+    """`user` as a login role, with `password` if given, and a member of the API group."""
+    group = api_group(connection)
+    if user == group:
         raise MigrationError(
-            f"DATABASE_URL's user must not be {API_GROUP}, the role the migrations grant to:"
+            f"DATABASE_URL's user must not be {group}, the role the migrations grant to:"
             " name a role of its own (ossgameforge_app, say)"
         )
     # One at a time per database, as the upgrade: concurrent ALTER ROLEs of one role can fail.
@@ -99,9 +101,9 @@ def _api_login(connection: Connection, user: str, password: str | None) -> None:
         verifier = encrypt_password(password, user, raw)
         statement = text(f"ALTER ROLE {role} LOGIN INHERIT PASSWORD :verifier")
         connection.execute(statement, {"verifier": verifier})
-    connection.execute(text(f"GRANT {quoted(connection, API_GROUP)} TO {role}"))
+    connection.execute(text(f"GRANT {quoted(connection, group)} TO {role}"))
     state = "created" if created else "updated"
-    logger.info("the API's role %s %s: a member of %s", user, state, API_GROUP)
+    logger.info("the API's role %s %s: a member of %s", user, state, group)
 
 
 def _postgres_says(exc: DBAPIError) -> str:

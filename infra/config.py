@@ -97,6 +97,13 @@ def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> Stac
             f"{NAMESPACE}:dbAppUser and {NAMESPACE}:dbUser are both {db_user!r}: the API's role "
             "must not be the owner"
         )
+    group = f"{config.db_name}_api"  # app/roles.py: the migrations grant the API's rights to it
+    for key, role in (("dbUser", config.db_user), ("dbAppUser", config.db_app_user)):
+        if role == group:
+            raise StackConfigError(
+                f"{NAMESPACE}:{key} is {role!r}, the name of the database's API group role"
+                " (the migrations grant the API's privileges to it): choose another name"
+            )
     if config.target == "kubernetes" and config.reload:
         raise StackConfigError(
             f"{NAMESPACE}:reload mounts this machine's checkout, which a cluster can't: "

@@ -24,6 +24,7 @@ from app.config import load_settings
 from app.cursors import Cursors
 from app.deps import get_store
 from app.main import create_app
+from app.roles import group_name
 from app.store import SqlStore, Store
 from infra.images import POSTGRES
 from tests.db import Database, Roles, execute, joined_session, roles, rolled_back
@@ -140,7 +141,7 @@ def server_roles(server_url: str) -> Roles:
 @pytest.fixture(scope="session")
 def fresh_database(server_url: str, server_roles: Roles) -> Iterator[Callable[[], str]]:
     """A factory of empty databases owned by the owner role (its URL), each dropped at the end
-    of the run."""
+    of the run, with its API group."""
     names: list[str] = []
 
     def create() -> str:
@@ -149,6 +150,7 @@ def fresh_database(server_url: str, server_roles: Roles) -> Iterator[Callable[[]
 
     yield create
     execute(server_url, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
+    execute(server_url, *(f'DROP ROLE IF EXISTS "{group_name(name)}"' for name in names))
 
 
 @pytest.fixture(scope="session")

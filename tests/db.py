@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.config import load_migration_settings
 from app.migrate import migrate as migrate_as_owner
-from app.roles import API_GROUP
 
 ROOT = Path(__file__).resolve().parents[1]
 OWNER = "ogf_test_owner"
@@ -76,9 +75,6 @@ def roles(server_url: str) -> Roles:
             connection.execute(text(f"CREATE ROLE {OWNER}"))
         statement = text(f"ALTER ROLE {OWNER} LOGIN CREATEROLE PASSWORD :password")
         connection.execute(statement, {"password": made.owner_password})
-        if connection.scalar(text(f"SELECT 1 FROM pg_roles WHERE rolname = '{API_GROUP}'")):
-            # Made by another role (a server TEST_DB names, used before): OWNER may grant it.
-            connection.execute(text(f"GRANT {API_GROUP} TO {OWNER} WITH ADMIN OPTION"))
     engine.dispose()
     return made
 

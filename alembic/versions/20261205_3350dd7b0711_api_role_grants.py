@@ -1,11 +1,11 @@
 """The API's role: SELECT, INSERT and UPDATE on assets and generation_logs, nothing more
 
-Granted to the NOLOGIN role ossgameforge_api (app/roles.py), created here when missing: no
+Granted to the database's NOLOGIN API group, `<database>_api` (app/roles.py), created here when
+missing: no
 DELETE, no DDL, no CREATE on the schema (PostgreSQL 15 and later give PUBLIC none), no
 temporary tables (revoked from PUBLIC, PostgreSQL's default; the owner keeps them). The role
 the API logs in as is made a member by `python -m app.migrate`. A revision that adds a table
-grants on it with `grant_tables`. The downgrade revokes; the role stays, since it belongs to the
-server and other databases on it may grant to it.
+grants on it with `grant_tables`. The downgrade revokes; the role stays (its members with it).
 
 Revision ID: 3350dd7b0711
 Revises: 8c41d7e2f0a5
@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 from app.roles import (
-    API_GROUP,
-    create_role,
+    create_group,
     grant_database_and_schema,
     grant_tables,
     revoke_database_and_schema,
@@ -35,7 +34,7 @@ TABLES = ("assets", "generation_logs")
 
 def upgrade() -> None:
     connection = op.get_bind()
-    create_role(connection, API_GROUP)
+    create_group(connection)
     grant_database_and_schema(connection)
     grant_tables(connection, *TABLES)
 

@@ -47,6 +47,8 @@ def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
         ({"sourceDir": "/nowhere"}, "ossgameforge:sourceDir: /nowhere has no app: set it to a"),
         ({"dbAppUser": "API-role"}, "ossgameforge:dbAppUser must be a PostgreSQL role name"),
         ({"dbUser": "a", "dbAppUser": "a"}, "ossgameforge:dbAppUser and ossgameforge:dbUser are"),
+        ({"dbUser": "ossgameforge_api"}, "ossgameforge:dbUser is 'ossgameforge_api', the name"),
+        ({"dbName": "d", "dbAppUser": "d_api"}, "ossgameforge:dbAppUser is 'd_api', the name of"),
         ({"logFormat": "xml"}, "ossgameforge:logFormat: LOG_FORMAT"),
     ],
 )

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from app.roles import API_GROUP
+from app.roles import group_name
 from tests.db import ROOT, admin, execute
 
 pytestmark = pytest.mark.integration
@@ -52,11 +52,16 @@ def login() -> Iterator[Callable[[str], str]]:
         execute(owner_url, f"DROP ROLE IF EXISTS {name}")
 
 
+def group(url: str) -> str:
+    """The API group of the database at `url`."""
+    return group_name(str(make_url(url).database))
+
+
 def whoami(url: str) -> tuple[str, bool]:
     """The user `url` logs in as, and whether it has the group's privileges."""
     with admin(url).connect() as connection:
         row = connection.execute(
-            text(f"SELECT current_user, pg_has_role('{API_GROUP}', 'USAGE')")
+            text("SELECT current_user, pg_has_role(:group, 'USAGE')"), {"group": group(url)}
         ).one()
         connection.execute(text("SELECT count(*) FROM assets"))
     return str(row[0]), bool(row[1])
@@ -70,7 +75,7 @@ def test_the_api_role_is_made_with_database_urls_password_and_kept_in_step(
     made = migrate(owner_url, as_user(owner_url, user, first))
     assert made.returncode == 0, made.stderr
     assert whoami(as_user(owner_url, user, first)) == (user, True)
-    assert f"the API's role {user} created: a member of {API_GROUP}" in made.stderr
+    assert f"the API's role {user} created: a member of {group(owner_url)}" in made.stderr
     again = migrate(owner_url, as_user(owner_url, user, first))
     assert again.returncode == 0, again.stderr
     assert "Running upgrade" not in again.stderr
@@ -108,16 +113,24 @@ def test_an_unreachable_owner_is_one_line_naming_migration_database_url(
 
 @pytest.fixture
 def owner_without_createrole(server_url: str) -> Iterator[str]:
-    """A database owned by a role that may not create roles: its owner's URL."""
+    """A database owned by a role that may not create roles: its owner's URL. Its API group is
+    made by an administrator, who lets the owner grant it (as a managed database may need)."""
     name, password = f"ogf_plain_{secrets.token_hex(4)}", secrets.token_hex(12)
     execute(
         server_url,
         f"CREATE ROLE {name} LOGIN PASSWORD '{password}'",
         f"CREATE DATABASE {name} OWNER {name}",
+        f"CREATE ROLE {group_name(name)} NOLOGIN",
+        f"GRANT {group_name(name)} TO {name} WITH ADMIN OPTION",
     )
     owner = make_url(server_url).set(username=name, password=password, database=name)
     yield owner.render_as_string(hide_password=False)
-    execute(server_url, f"DROP DATABASE {name} WITH (FORCE)", f"DROP ROLE {name}")
+    execute(
+        server_url,
+        f"DROP DATABASE {name} WITH (FORCE)",
+        f"DROP ROLE {name}",
+        f"DROP ROLE {group_name(name)}",
+    )
 
 
 def test_an_owner_who_may_not_create_roles_gets_postgresqls_refusal_in_one_line(
@@ -139,9 +152,42 @@ def test_the_group_role_itself_is_refused_as_database_urls_user(
     fresh_database: Callable[[], str],
 ) -> None:
     owner_url = fresh_database()
-    result = migrate(owner_url, as_user(owner_url, API_GROUP, secrets.token_hex(12)))
+    result = migrate(owner_url, as_user(owner_url, group(owner_url), secrets.token_hex(12)))
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
-        f"error: DATABASE_URL's user must not be {API_GROUP}, the role the migrations grant to:"
-        " name a role of its own (ossgameforge_app, say)"
+        f"error: DATABASE_URL's user must not be {group(owner_url)}, the role the migrations"
+        " grant to: name a role of its own (ossgameforge_app, say)"
     )
+
+
+def test_a_login_role_named_as_the_group_is_refused_as_the_group(
+    fresh_database: Callable[[], str], login: Callable[[str], str]
+) -> None:
+    """The owner named `<database>_api`, say: as the group, it would make the API its member."""
+    owner_url = fresh_database()
+    execute(owner_url, f'CREATE ROLE "{group(owner_url)}" LOGIN')
+    user, password = login(owner_url), secrets.token_hex(12)
+    result = migrate(owner_url, as_user(owner_url, user, password))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: alembic upgrade head failed: the role {group(owner_url)} exists and can log in"
+        " or is a superuser, so it can't be this database's API group (the migrations grant the"
+        " API's privileges to it): rename that role"
+    )
+    with pytest.raises(OperationalError, match="password authentication failed"):
+        whoami(as_user(owner_url, user, password))  # not made: the transaction rolled back
+
+
+def test_the_api_role_of_one_database_is_refused_anothers_tables(
+    fresh_database: Callable[[], str], login: Callable[[str], str]
+) -> None:
+    """One group per database: two stacks on one managed server keep to their own rows."""
+    first, second = fresh_database(), fresh_database()
+    password = secrets.token_hex(12)
+    users = [login(first), login(second)]
+    for owner_url, user in zip((first, second), users, strict=True):
+        made = migrate(owner_url, as_user(owner_url, user, password))
+        assert made.returncode == 0, made.stderr
+    assert whoami(as_user(first, users[0], password)) == (users[0], True)
+    with pytest.raises(ProgrammingError, match="permission denied for table assets"):
+        whoami(as_user(second, users[0], password))

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from app.roles import API_GROUP, create_role
+from app.roles import create_role, group_name
 from tests.db import API_LOGIN, OWNER, Database, admin, execute
 
 pytestmark = pytest.mark.integration
@@ -29,14 +29,15 @@ TABLE_GRANTS = {
     (table, p) for table in ("assets", "generation_logs") for p in ("SELECT", "INSERT", "UPDATE")
 }
 GRANTED = {("database", "CONNECT"), ("schema", "USAGE"), *TABLE_GRANTS}
-# What the migrations granted API_GROUP in this database, from the catalogs' access lists.
+# What the migrations granted the database's API group, from the catalogs' access lists.
+GROUP = "(current_database() || '_api')::regrole"
 GRANTS = f"""
 SELECT 'database', a.privilege_type FROM pg_database d, aclexplode(d.datacl) a
-  WHERE d.datname = current_database() AND a.grantee = '{API_GROUP}'::regrole
+  WHERE d.datname = current_database() AND a.grantee = {GROUP}
 UNION ALL SELECT 'schema', a.privilege_type FROM pg_namespace n, aclexplode(n.nspacl) a
-  WHERE n.nspname = current_schema() AND a.grantee = '{API_GROUP}'::regrole
+  WHERE n.nspname = current_schema() AND a.grantee = {GROUP}
 UNION ALL SELECT c.relname, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
-  WHERE c.relnamespace = current_schema()::regnamespace AND a.grantee = '{API_GROUP}'::regrole
+  WHERE c.relnamespace = current_schema()::regnamespace AND a.grantee = {GROUP}
 """
 PUBLIC_TEMPORARY = """
 SELECT count(*) > 0 FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
@@ -68,7 +69,7 @@ def test_the_api_role_may_not_create_temporary_tables(connection: Connection) ->
     assert message == f'permission denied to create temporary tables in database "{database}"'
 
 
-def test_the_api_login_has_no_attribute_but_login_and_only_the_group_role(
+def test_the_api_login_has_no_attribute_but_login_and_only_api_groups(
     connection: Connection,
 ) -> None:
     row = connection.execute(
@@ -78,11 +79,12 @@ def test_the_api_login_has_no_attribute_but_login_and_only_the_group_role(
             "  WHERE m.member = r.oid) FROM pg_roles r WHERE rolname = current_user"
         )
     ).one()
-    assert tuple(row) == (False, False, False, True, False, [API_GROUP])
-    assert (
-        connection.scalar(text(f"SELECT rolcanlogin FROM pg_roles WHERE rolname = '{API_GROUP}'"))
-        is False
-    )
+    group = group_name(str(connection.scalar(text("SELECT current_database()"))))
+    assert tuple(row)[:5] == (False, False, False, True, False)
+    assert group in row[5]  # and the groups of the run's other databases: one login serves all
+    assert all(name.startswith("ogf_test_") and name.endswith("_api") for name in row[5])
+    query = text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :group")
+    assert connection.scalar(query, {"group": group}) is False
 
 
 def test_the_owner_migrated_and_owns_every_table(database: Database) -> None:
@@ -97,7 +99,7 @@ def test_the_owner_migrated_and_owns_every_table(database: Database) -> None:
 
 
 def grants(engine: Engine) -> tuple[set[tuple[str, str]], bool]:
-    """API_GROUP's grants in the database, and whether PUBLIC may create temporary tables."""
+    """The API group's grants in the database, and whether PUBLIC may create temporary tables."""
     with engine.connect() as connection:
         granted = {(str(on), str(what)) for on, what in connection.execute(text(GRANTS))}
         return granted, bool(connection.scalar(text(PUBLIC_TEMPORARY)))

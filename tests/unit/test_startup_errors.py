@@ -78,3 +78,13 @@ def test_migrations_name_a_malformed_migration_database_url(command: list[str]) 
     env = {"DATABASE_URL": "postgresql://app@db/app", "MIGRATION_DATABASE_URL": "mysql://o@db/app"}
     line = "error: MIGRATION_DATABASE_URL must start with postgresql://, got mysql://"
     assert_one_line(run(command, env), line)
+
+
+@pytest.mark.parametrize("command", MIGRATIONS.values(), ids=MIGRATIONS.keys())
+def test_migrations_refuse_an_api_url_without_a_user_beside_the_owners(command: list[str]) -> None:
+    env = {"DATABASE_URL": "postgresql://db/app", "MIGRATION_DATABASE_URL": "postgresql://o@db/app"}
+    line = (
+        "error: DATABASE_URL names no user: with MIGRATION_DATABASE_URL set, it names the API's"
+        " role (postgresql://ossgameforge_app:password@host:5432/dbname)"
+    )
+    assert_one_line(run(command, env), line)
