@@ -40,6 +40,15 @@ class StackConfigError(pulumi.RunError):
     one line (a RunError), not as a traceback."""
 
 
+def refuse_plain_text(key: str) -> None:
+    """Stop the program when the stack file holds `key`, a secret, in plain text."""
+    if not pulumi.runtime.is_config_secret(f"{NAMESPACE}:{key}"):
+        raise StackConfigError(
+            f"{NAMESPACE}:{key} holds a password, and the stack file has it in plain text: set"
+            f" it again with `pulumi config set --secret {key}`"
+        )
+
+
 @dataclass(frozen=True)
 class StackConfig:
     prefix: str  # names every Docker object of the stack: containers, network, volume

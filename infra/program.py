@@ -9,7 +9,7 @@ import os
 import pulumi
 
 from infra.backend import Backend, BackendArgs
-from infra.config import NAMESPACE, StackConfig, read_config
+from infra.config import NAMESPACE, StackConfig, read_config, refuse_plain_text
 from infra.kubernetes.program import kubernetes
 from infra.postgres import Postgres, PostgresArgs
 from infra.spec import api_urls
@@ -35,6 +35,7 @@ def docker(config: StackConfig, stack_config: pulumi.Config) -> dict[str, pulumi
         Backend("backend", BackendArgs(config))
     else:
         password = stack_config.require_secret("dbPassword")
+        refuse_plain_text("dbPassword")
         database = Postgres("postgres", PostgresArgs(config, password))
         Backend("backend", BackendArgs(config, database))
         exports["database_url"] = database.host_api_url

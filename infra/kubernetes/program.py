@@ -16,7 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from infra import roles, spec
-from infra.config import NAMESPACE, StackConfig, StackConfigError
+from infra.config import NAMESPACE, StackConfig, StackConfigError, refuse_plain_text
 from infra.kubernetes.backend import Backend, BackendArgs
 from infra.kubernetes.migrations import Migrations, MigrationsArgs
 from infra.kubernetes.objects import Placement, stack_labels
@@ -46,11 +46,7 @@ def database(config: StackConfig, stack_config: pulumi.Config) -> Database:
     (dbPassword); with neither set the program stops naming both keys."""
     external = stack_config.get(roles.EXTERNAL_KEY)  # checked here, then only ever a secret
     if external is not None:
-        if not pulumi.runtime.is_config_secret(f"{NAMESPACE}:{roles.EXTERNAL_KEY}"):
-            raise StackConfigError(
-                f"{NAMESPACE}:{roles.EXTERNAL_KEY} holds a password, and the stack file has it in "
-                f"plain text: set it again with `pulumi config set --secret {roles.EXTERNAL_KEY}`"
-            )
+        refuse_plain_text(roles.EXTERNAL_KEY)
         api = pulumi.Output.secret(roles.external_api_url(config, external))
         return Database(pulumi.Output.secret(external), api, api, None)
     password = stack_config.get_secret("dbPassword")
@@ -59,6 +55,7 @@ def database(config: StackConfig, stack_config: pulumi.Config) -> Database:
             f"{NAMESPACE}:dbPassword is not set: `pulumi config set --secret dbPassword`, or set "
             f"{NAMESPACE}:{roles.EXTERNAL_KEY} to the owner's URL of a managed database"
         )
+    refuse_plain_text("dbPassword")
     host = cluster_host(spec.postgres_name(config), config.prefix)
     return Database(
         owner_url=password.apply(partial(roles.owner_url, config)),

@@ -129,9 +129,11 @@ def run_stack(
     password: str | None,
     extra: dict[str, str] | None = None,
     environ: dict[str, str] | None = None,
+    plain_text: bool = False,
 ) -> StackRun:
-    """Run the program with `Pulumi.<stack>.yaml`'s values, `extra` ones, and the password;
-    of the image settings, only those in `environ` are set."""
+    """Run the program with `Pulumi.<stack>.yaml`'s values, `extra` ones, and the password (in
+    plain text, as `pulumi config set` without --secret leaves it, if `plain_text`); of the image
+    settings, only those in `environ` are set."""
     values = {**stack_file(stack), **(extra or {})}
     if password is not None:
         values["dbPassword"] = password
@@ -143,17 +145,17 @@ def run_stack(
             patch.setenv(name, value)
         # On a thread of its own: Pulumi's settings and event loop never touch the test's.
         with ThreadPoolExecutor(max_workers=1) as thread:
-            return thread.submit(_run_program, stack, config).result()
+            return thread.submit(_run_program, stack, config, plain_text).result()
 
 
-def _run_program(stack: str, config: dict[str, str]) -> StackRun:
+def _run_program(stack: str, config: dict[str, str], plain_text: bool) -> StackRun:
     monitor = RecordingMonitor()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     pulumi.runtime.set_mocks(
         monitor.mocks, project=NAMESPACE, stack=stack, preview=False, monitor=monitor
     )
-    secrets = [f"{NAMESPACE}:dbPassword", f"{NAMESPACE}:externalDatabaseUrl"]
+    secrets = [] if plain_text else [f"{NAMESPACE}:dbPassword", f"{NAMESPACE}:externalDatabaseUrl"]
     pulumi.runtime.set_all_config(config, [key for key in secrets if key in config])
     outputs: dict[str, Any] = {}
     secret: set[str] = set()

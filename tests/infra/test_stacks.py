@@ -8,7 +8,7 @@ import pytest
 
 from app.config import DEV_ORIGINS
 from infra.backend import content_tag, context_digest
-from infra.config import REPO
+from infra.config import REPO, StackConfigError
 from infra.containers import go_duration
 from infra.roles import api_password
 from infra.spec import LIVE_PROBE
@@ -325,3 +325,15 @@ def test_source_dir_is_built_from_and_mounted(tmp_path: Path, password: str) -> 
         str(tmp_path / "app"),
         str(tmp_path / "alembic"),
     ]
+
+
+@pytest.mark.parametrize("target", ["docker", "kubernetes"])
+def test_a_db_password_in_plain_text_is_refused(target: str) -> None:
+    with pytest.raises(StackConfigError) as error:
+        run_stack(
+            "live", password="pw", extra={"target": target}, environ=OFFLINE_IMAGES, plain_text=True
+        )
+    assert str(error.value) == (
+        "ossgameforge:dbPassword holds a password, and the stack file has it in plain text: set"
+        " it again with `pulumi config set --secret dbPassword`"
+    )

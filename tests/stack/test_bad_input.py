@@ -27,13 +27,19 @@ def converges(stack: EngineStack, database: str) -> None:
     assert sorted(containers) == [f"{stack.prefix}-{name}" for name in expected]
 
 
-def test_live_without_db_password_names_the_key_and_makes_nothing(
+def test_live_without_db_password_or_with_it_in_plain_text_names_the_key_and_makes_nothing(
     make_stack: StackFactory,
 ) -> None:
     stack = make_stack("live", password=False)
     lines = failed_up(stack)
     assert "error: Missing required configuration variable 'ossgameforge:dbPassword'" in lines
     assert "Traceback" not in "\n".join(lines)
+    set_config(stack.stack, {"dbPassword": stack.password})  # without --secret
+    lines = failed_up(stack)
+    assert (
+        "error: ossgameforge:dbPassword holds a password, and the stack file has it in plain text:"
+        " set it again with `pulumi config set --secret dbPassword`"
+    ) in lines
     assert stack.docker_objects() == []
     set_config(stack.stack, {"dbPassword": stack.password}, secret=True)
     converges(stack, "ok")
