@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from app.request_log import printable
 from app.services.health import Probe, first_line
 
 logger = logging.getLogger("app")
@@ -43,5 +44,6 @@ async def database_error(request: Request, exc: Exception) -> JSONResponse:
         probe: Probe = request.state.probe
         probe.lost(first_line(exc))
     else:
-        logger.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+        path = printable(request.url.path)
+        logger.error("database error on %s %s", request.method, path, exc_info=exc)
     return JSONResponse({"detail": "Database unavailable"}, status_code=503)

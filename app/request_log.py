@@ -14,6 +14,11 @@ logger = logging.getLogger("app.request")
 HEADER = b"x-request-id"
 # An id a client or a proxy may send, used as it is; anything else gets an id of our own.
 _ACCEPTED = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+_SERVER_ERROR = b"Internal Server Error"  # as Starlette's ServerErrorMiddleware answers
+_SERVER_ERROR_HEADERS = [
+    (b"content-type", b"text/plain; charset=utf-8"),
+    (b"content-length", str(len(_SERVER_ERROR)).encode()),
+]
 
 
 class RequestLog:
@@ -32,7 +37,7 @@ class RequestLog:
         request_id = _request_id(scope["headers"])
         REQUEST_ID.set(request_id)  # this request's task only; see app.logs.REQUEST_ID
         echo = (HEADER, request_id.encode())
-        status = 500  # what the server answers when the app fails before answering
+        status: int | None = None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -43,15 +48,21 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if status is None:  # answered here, with the id: Starlette's own 500 would lack it
+                start = {"type": "http.response.start", "status": 500}
+                await send_with_id(start | {"headers": _SERVER_ERROR_HEADERS})
+                await send_with_id({"type": "http.response.body", "body": _SERVER_ERROR})
+            raise  # for the server to log, with its traceback
         finally:
             if logger.isEnabledFor(logging.INFO):
-                _log(scope, status, (time.perf_counter() - started) * 1000)
+                _log(scope, status or 500, (time.perf_counter() - started) * 1000)
 
 
 def _log(scope: Scope, status: int, milliseconds: float) -> None:
     """The request's line. A record made and handled directly: `logger.info` would also look up
     the caller's file and line, which no line shows, on every request."""
-    method, path = scope["method"], _printable(scope["path"])
+    method, path = scope["method"], printable(scope["path"])
     fields = {
         "method": method,
         "path": path,
@@ -74,6 +85,6 @@ def _request_id(headers: list[tuple[bytes, bytes]]) -> str:
     return secrets.token_hex(8)
 
 
-def _printable(path: str) -> str:
+def printable(path: str) -> str:
     """The path, with control characters escaped: a decoded %0A must not start a new log line."""
     return path if path.isprintable() else path.encode("unicode_escape").decode("ascii")

@@ -1,5 +1,6 @@
 """The resource graph of each stack, from `Pulumi.<stack>.yaml`'s values, under Pulumi's mocks."""
 
+import secrets
 from pathlib import Path
 from urllib.parse import quote
 
@@ -331,7 +332,11 @@ def test_source_dir_is_built_from_and_mounted(tmp_path: Path, password: str) -> 
 def test_a_db_password_in_plain_text_is_refused(target: str) -> None:
     with pytest.raises(StackConfigError) as error:
         run_stack(
-            "live", password="pw", extra={"target": target}, environ=OFFLINE_IMAGES, plain_text=True
+            "live",
+            password=secrets.token_hex(8),
+            extra={"target": target},
+            environ=OFFLINE_IMAGES,
+            plain_text=True,
         )
     assert str(error.value) == (
         "ossgameforge:dbPassword holds a password, and the stack file has it in plain text: set"

@@ -147,3 +147,22 @@ def test_plain_uvicorn_logs_json_lines_only_with_its_access_log_off(tmp_path: Pa
     [live] = [entry for entry in entries if entry.get("request_id") == "from-a-proxy"]
     assert (live["method"], live["path"], live["status"]) == ("GET", "/health/live", 200)
     assert not [message for message in messages if "HTTP/1.1" in message]  # uvicorn's access line
+
+
+def test_an_unhandled_error_is_a_500_that_still_carries_the_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = create_app(load_settings(mock_mode=True, log_format="text"))
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        capsys.readouterr()
+        response = client.get("/boom", headers={"X-Request-ID": "oops-1"})
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+    assert response.headers["x-request-id"] == "oops-1"
+    [line] = [line for line in error_lines(capsys) if " GET /boom " in line]
+    found = TEXT_LINE.fullmatch(line)
+    assert found and (found["status"], found["id"]) == ("500", "oops-1"), line
