@@ -16,6 +16,7 @@ from pulumi import automation as auto
 
 from infra.config import NAMESPACE, REPO
 from infra.program import program
+from tools.pulumi.parts import OFFLINE_ENV
 
 # What the backend image is built from (.dockerignore lets in no more).
 CHECKOUT = (
@@ -27,18 +28,13 @@ CHECKOUT = (
     "pyproject.toml",
     "uv.lock",
 )
-# What the CLI needs beside PATH to run offline (tools.pulumi --print-env exports them too).
-OFFLINE = {
-    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-    "PULUMI_SKIP_UPDATE_CHECK": "true",
-}
 
 
 def engine_env(state_dir: Path, passphrase: str | None = None) -> dict[str, str]:
     """A file backend in `state_dir` and a passphrase for the stacks' secrets."""
     state_dir.mkdir(parents=True, exist_ok=True)
     return {
-        **OFFLINE,
+        **OFFLINE_ENV,  # what the CLI needs beside PATH to run offline
         "PULUMI_BACKEND_URL": state_dir.resolve().as_uri(),
         "PULUMI_CONFIG_PASSPHRASE": passphrase or secrets.token_urlsafe(24),
     }

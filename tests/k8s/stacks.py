@@ -71,9 +71,19 @@ class Kube:
         return done.stdout if done.returncode == 0 else ""
 
     def get(self, path: str) -> Any:
-        """The API's JSON answer to GET `path`; None if there is no such object."""
-        answer = self.run("get", "--raw", path, check=False)
-        return json.loads(answer) if answer else None
+        """The API's JSON answer to GET `path`; None if there is no such object (any other
+        failure, an API server that does not answer, say, fails the test)."""
+        done = subprocess.run(
+            [self.kubectl, "get", "--raw", path],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode == 0:
+            return json.loads(done.stdout)
+        assert "(NotFound)" in done.stderr, f"kubectl get --raw {path}: {done.stderr}"
+        return None
 
     def names(self, namespace: str, kind: str) -> list[str]:
         found = self.get(f"{KINDS[kind]}/namespaces/{namespace}/{kind}") or {"items": []}

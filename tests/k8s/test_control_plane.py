@@ -60,7 +60,7 @@ def test_a_deployment_becomes_a_replica_set_and_pending_pods(cluster: ControlPla
     name = sets[0]["metadata"]["name"]
     pods = eventually(lambda: owned(cluster, "/api/v1", "pods", "ReplicaSet", name), 2)
     assert {pod["status"]["phase"] for pod in pods} == {"Pending"}
-    assert not any(pod["spec"].get("nodeName") for pod in pods)  # no node, no scheduler
+    assert not any(pod["spec"].get("nodeName") for pod in pods)  # no node to place them on
     # Each controller acted as its own service account (--use-service-account-credentials).
     accounts = cluster.get("/api/v1/namespaces/kube-system/serviceaccounts")["items"]
     names = {account["metadata"]["name"] for account in accounts}

@@ -208,3 +208,16 @@ def test_two_processes_wanting_one_part_build_it_once(
         targets = list(pool.map(build_module.build, [CLI, CLI]))
     assert targets == [CLI.bin_dir()] * 2
     assert built == [CLI.bin_dir()]
+
+
+def test_an_edit_to_a_parts_own_code_moves_its_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tools.pulumi.parts.HERE", tmp_path)
+    (tmp_path / "docker/info").mkdir(parents=True)
+    for name in ("go.mod", "go.sum", "main.go", "info/info.go"):
+        (tmp_path / "docker" / name).write_text(f"// {name}\n")
+    before = DOCKER.bin_dir()
+    assert DOCKER.bin_dir() == before  # stable
+    (tmp_path / "docker/info/info.go").write_text("// a token renamed\n")
+    assert DOCKER.bin_dir() != before

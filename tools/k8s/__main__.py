@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m tools.k8s", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build what is not cached (cold: about 30 min)")
+    build = commands.add_parser("build", help="build what is not cached (cold: 20-80 min)")
     build.add_argument(
         "--only", choices=[part.binary for part in (*PARTS, KUBELET)], help="just this one"
     )

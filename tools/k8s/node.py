@@ -1,9 +1,9 @@
 """A node for the local control plane (experimental): Debian's containerd 1.6 on a socket and
 state of its own (dockerd's containerd is left alone), CNI's bridge plugin on a bridge of its
 own, and the kubelet of the control plane's release. Images come from the local Docker engine.
-Pods run; a Service answers through the API server's service proxy (there is no kube-proxy, so
-ClusterIPs don't, and no scheduler: pods name the node). Needs root and the Debian packages
-containerd, runc and containernetworking-plugins.
+The control plane's scheduler places Pods here, and they run; a Service answers through the API
+server's service proxy (there is no kube-proxy, so ClusterIPs don't). Needs root and the Debian
+packages containerd, runc and containernetworking-plugins.
 
 What this machine asks for: the kubelet refuses cgroup v1 unless failCgroupV1 is false; root
 here lacks CAP_SYS_RESOURCE, so runc can't lower a sandbox's oom_score_adj unless containerd
@@ -81,7 +81,7 @@ def node(cluster: ControlPlane, images: Sequence[str]) -> Iterator[str]:
     (folder / "netns.json").write_text(json.dumps(namespaces()))
     containerd = folder / "containerd/config.toml"
     containerd.write_text(containerd_config(folder / "containerd"))
-    (folder / "containerd/cni/10-ossgameforge.conflist").write_text(json.dumps(network()))
+    (folder / "containerd/cni/10-ossgameforge.conflist").write_text(json.dumps(network(folder)))
     credentials = cluster.credentials
     pki.kubeconfig(
         folder / "kubeconfig", cluster.server, credentials.ca, credentials.node_token, NAME

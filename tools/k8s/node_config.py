@@ -29,8 +29,10 @@ state = "{folder}/state"
 """
 
 
-def network() -> dict[str, object]:
-    ipam = {"type": "host-local", "ranges": [[{"subnet": POD_RANGE}]]}
+def network(folder: Path) -> dict[str, object]:
+    # The leases in the node's folder, which teardown removes (the default, /var/lib/cni, would
+    # keep those of Pods deleted without CNI's DEL, and the range would fill up run by run).
+    ipam = {"type": "host-local", "ranges": [[{"subnet": POD_RANGE}]], "dataDir": f"{folder}/ipam"}
     bridge = {"type": "bridge", "bridge": BRIDGE, "isGateway": True, "ipMasq": False, "ipam": ipam}
     return {"cniVersion": "0.4.0", "name": "ossgameforge", "plugins": [bridge]}
 

@@ -17,7 +17,7 @@ class BuildError(Exception):
 
 
 def say(message: str) -> None:
-    print(f"pulumi: {message}", file=sys.stderr, flush=True)
+    print(f"build: {message}", file=sys.stderr, flush=True)
 
 
 def go_env() -> dict[str, str]:

@@ -47,11 +47,16 @@ class Part:
     generated: tuple[str, ...] = ()
 
     def bin_dir(self) -> Path:
-        """Where the binary is cached: keyed by version and by the folder's pins."""
+        """Where the binary is cached: keyed by version, by the folder's pins and by its own
+        code (the docker provider's ProviderInfo, say): an edit to any of them rebuilds."""
         pins = hashlib.sha256(self.version.encode())
         for name in ("go.mod", "go.sum"):
             if (self.source() / name).exists():
                 pins.update((self.source() / name).read_bytes())
+        pinned = {self.source() / "go.mod", self.source() / "go.sum"}
+        for path in sorted(self.source().rglob("*")):
+            if path.is_file() and path not in pinned:
+                pins.update(str(path.relative_to(self.source())).encode() + path.read_bytes())
         return cache() / "bin" / f"{self.folder}-{self.version}-{pins.hexdigest()[:12]}"
 
     # Hooks for parts defined elsewhere (tools/k8s overrides them).
