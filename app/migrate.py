@@ -4,9 +4,10 @@ image (app/, alembic/ and alembic.ini are there).
 As the schema's owner (MIGRATION_DATABASE_URL, else DATABASE_URL): `alembic upgrade head`, whose
 revisions grant the API's privileges to the database's group role `<database>_api` (app/roles.py).
 Then, when DATABASE_URL names another user, that user is made a login role with DATABASE_URL's
-password and a member of the group. Exits 0 once done; else prints one line saying why
-(PostgreSQL's or Alembic's words) and exits 1, or 2 for a bad setting. Never prints a password or a
-URL.
+password and a member of the group. With SEED_SAMPLE_DATA, mock mode's sample rows go in where
+absent (app/seed.py), so the API serves them from its first request. Exits 0 once done; else prints
+one line saying why (PostgreSQL's or Alembic's words) and exits 1, or 2 for a bad setting. Never
+prints a password or a URL.
 """
 
 import logging
@@ -24,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from app.config import ConfigError, MigrationSettings, load_migration_settings
 from app.logs import configure_logging
 from app.roles import RoleError, api_group, create_role, quoted
+from app.seed import report, seed
 from app.services.health import first_line
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
@@ -55,10 +57,13 @@ def migrate(settings: MigrationSettings) -> None:
                 logger.info("database at %s, migrated as %s", _head(connection), owner.username)
                 if api is None or api.username == owner.username:
                     logger.info("DATABASE_URL names the owner, or nothing: no role of the API's")
-                    return
-                step = f"setting up the API's role {api.username} (DATABASE_URL's user)"
-                with connection.begin():
-                    _api_login(connection, str(api.username), api.password)
+                else:
+                    step = f"setting up the API's role {api.username} (DATABASE_URL's user)"
+                    with connection.begin():
+                        _api_login(connection, str(api.username), api.password)
+                if settings.seed_sample_data:  # before the API starts, however long it takes
+                    step = "loading the sample rows (SEED_SAMPLE_DATA)"
+                    logger.info("%s (SEED_SAMPLE_DATA)", report(seed(engine)))
             except (CommandError, RoleError) as exc:
                 raise MigrationError(f"{step} failed: {exc}") from None
             except DBAPIError as exc:

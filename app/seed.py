@@ -1,5 +1,5 @@
-"""Mock mode's sample rows, with the same ids, into a live database: by the backend at start
-(SEED_SAMPLE_DATA), and by `nox -s seed`.
+"""Mock mode's sample rows, with the same ids, into a live database: with SEED_SAMPLE_DATA by the
+migration step (`python -m app.migrate`) and by the backend at start, and by `nox -s seed`.
 
 One `INSERT ... ON CONFLICT (id) DO NOTHING` per table: a sample already there is left as it is
 (whatever a person changed in it), so seeding again changes nothing, and processes that seed at

@@ -113,6 +113,11 @@ def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> Stac
                 f"{NAMESPACE}:{key} is {role!r}, the name of the database's API group role"
                 " (the migrations grant the API's privileges to it): choose another name"
             )
+    if config.target == "docker" and "@" in config.backend_image:
+        raise StackConfigError(
+            f"{NAMESPACE}:backendImage names the image this stack builds, so it takes a tag, not"
+            f" a digest: got {config.backend_image!r}"
+        )
     if config.target == "kubernetes" and config.reload:
         raise StackConfigError(
             f"{NAMESPACE}:reload mounts this machine's checkout, which a cluster can't: "

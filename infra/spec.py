@@ -30,7 +30,7 @@ RELOAD = ("--reload", "--reload-dir", f"{APP_DIR}/app")
 # every module it imports again. Cached in the container instead, each reload after the first
 # compiles only what changed.
 RELOAD_ENV = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": "/tmp/pycache"}
-# Every start migrates first; alembic/env.py takes an advisory lock, so concurrent starts are safe.
+# The migration step; alembic/env.py takes an advisory lock, so concurrent runs are safe.
 MIGRATE = ("python", "-m", "app.migrate")  # as the owner; sets up the API's role
 LIVE_PATH = "/health/live"  # the process answers
 READY_PATH = "/health/ready"  # and its database does (503 while it doesn't)
@@ -101,8 +101,8 @@ def migrate(
     config: StackConfig, owner_url: pulumi.Output[str], api_url: pulumi.Output[str]
 ) -> ContainerSpec:
     """The one-shot migration: as the owner, before the API starts; the API's role is made
-    from DATABASE_URL's user and password."""
-    env = {"LOG_FORMAT": config.log_format}
+    from DATABASE_URL's user and password; with `seed`, the samples go in before the API starts."""
+    env = {"LOG_FORMAT": config.log_format, "SEED_SAMPLE_DATA": str(config.seed).lower()}
     if config.reload:  # the checkout's alembic/ is mounted: a new revision runs it again
         env["MIGRATIONS_DIGEST"] = folder_digest(config.source_dir / "alembic")
     return ContainerSpec(

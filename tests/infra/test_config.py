@@ -50,6 +50,7 @@ def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
         ({"dbUser": "ossgameforge_api"}, "ossgameforge:dbUser is 'ossgameforge_api', the name"),
         ({"dbName": "d", "dbAppUser": "d_api"}, "ossgameforge:dbAppUser is 'd_api', the name of"),
         ({"logFormat": "xml"}, "ossgameforge:logFormat: LOG_FORMAT"),
+        ({"backendImage": "x/backend@sha256:" + "0" * 64}, "takes a tag, not a digest: got 'x/"),
     ],
 )
 def test_a_bad_value_fails_naming_its_key(values: dict[str, str], key: str) -> None:

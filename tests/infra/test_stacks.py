@@ -307,12 +307,11 @@ def test_reload_serves_the_checkouts_code_read_only_with_uvicorn_reload(
     assert backend.plain("user") == "10001:10001"  # the image and its user stay
 
 
-def test_live_seeds_the_sample_rows_unless_told_not_to(password: str) -> None:
-    assert env(run_stack("live", password=password), "backend-container")["SEED_SAMPLE_DATA"] == (
-        "true"
-    )
+@pytest.mark.parametrize("container", ["backend-container", "backend-migrations"])
+def test_live_seeds_the_sample_rows_unless_told_not_to(password: str, container: str) -> None:
+    assert env(run_stack("live", password=password), container)["SEED_SAMPLE_DATA"] == "true"
     off = run_stack("live", password=password, extra={"seed": "false"})
-    assert env(off, "backend-container")["SEED_SAMPLE_DATA"] == "false"
+    assert env(off, container)["SEED_SAMPLE_DATA"] == "false"
 
 
 def test_source_dir_is_built_from_and_mounted(tmp_path: Path, password: str) -> None:

@@ -16,11 +16,15 @@ from app.roles import group_name
 from tests.db import ROOT, admin, execute
 
 pytestmark = pytest.mark.integration
-SETTINGS = ("DATABASE_URL", "MIGRATION_DATABASE_URL", "MOCK_MODE", "LOG_FORMAT")
+SETTINGS = ("DATABASE_URL", "MIGRATION_DATABASE_URL", "MOCK_MODE", "LOG_FORMAT", "SEED_SAMPLE_DATA")
 
 
-def migrate(owner_url: str | None, api_url: str) -> subprocess.CompletedProcess[str]:
+def migrate(
+    owner_url: str | None, api_url: str, *, seed: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS} | {"DATABASE_URL": api_url}
+    if seed:
+        env["SEED_SAMPLE_DATA"] = "true"
     if owner_url is not None:
         env["MIGRATION_DATABASE_URL"] = owner_url
     command = [sys.executable, "-m", "app.migrate"]
@@ -191,3 +195,18 @@ def test_the_api_role_of_one_database_is_refused_anothers_tables(
     assert whoami(as_user(first, users[0], password)) == (users[0], True)
     with pytest.raises(ProgrammingError, match="permission denied for table assets"):
         whoami(as_user(second, users[0], password))
+
+
+def test_with_seed_sample_data_the_samples_go_in_before_the_api_starts_and_once(
+    fresh_database: Callable[[], str], login: Callable[[str], str]
+) -> None:
+    owner_url = fresh_database()
+    api_url = as_user(owner_url, login(owner_url), secrets.token_hex(12))
+    first = migrate(owner_url, api_url, seed=True)
+    assert first.returncode == 0, first.stderr
+    added = "seed: assets 6 added of 6, generation_logs 6 added of 6 (SEED_SAMPLE_DATA)"
+    assert added in first.stderr
+    again = migrate(owner_url, api_url, seed=True)
+    assert again.returncode == 0, again.stderr
+    assert "seed: assets 0 added of 6, generation_logs 0 added of 6" in again.stderr
+    assert "seed:" not in migrate(owner_url, api_url).stderr  # off unless set
