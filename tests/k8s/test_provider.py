@@ -4,7 +4,9 @@ program of the automation API): up creates, a second preview changes nothing, de
 import os
 from pathlib import Path
 
+import pulumi_kubernetes as k8s
 import pytest
+from pulumi import automation as auto
 
 from tools.engine import engine_env
 from tools.k8s.cluster import ControlPlane
@@ -14,8 +16,6 @@ from tools.pulumi.plugin import install
 
 from .conftest import needed
 
-auto = pytest.importorskip("pulumi.automation")
-k8s = pytest.importorskip("pulumi_kubernetes")
 LABELS = {"app": "web"}
 
 
