@@ -29,6 +29,7 @@ from app.seed import report, seed
 from app.services.health import first_line
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
+POWERS = ("SUPERUSER", "CREATEROLE", "CREATEDB", "BYPASSRLS")  # refused in the API's role
 MIGRATION_LOCK_ID = 0x05_6A_FE_00  # any fixed bigint; taken by every migrating process
 logger = logging.getLogger("app.migrate")
 
@@ -95,6 +96,20 @@ def _api_login(connection: Connection, user: str, password: str | None) -> None:
     # One at a time per database, as the upgrade: concurrent ALTER ROLEs of one role can fail.
     connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
     created = create_role(connection, user, login=True)
+    if not created:  # made by someone else, perhaps with powers the API's role must not have
+        powers = connection.execute(
+            text(
+                "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles"
+                " WHERE rolname = :name"
+            ),
+            {"name": user},
+        ).one()
+        named = [name for name, on in zip(POWERS, powers, strict=True) if on]
+        if named:
+            raise MigrationError(
+                f"DATABASE_URL's user {user} exists with {', '.join(named)}, which the API's"
+                " role must not have: name another role, or take them away (ALTER ROLE)"
+            )
     role = quoted(connection, user)
     if password is None:
         connection.execute(text(f"ALTER ROLE {role} LOGIN INHERIT"))

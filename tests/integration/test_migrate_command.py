@@ -210,3 +210,19 @@ def test_with_seed_sample_data_the_samples_go_in_before_the_api_starts_and_once(
     assert again.returncode == 0, again.stderr
     assert "seed: assets 0 added of 6, generation_logs 0 added of 6" in again.stderr
     assert "seed:" not in migrate(owner_url, api_url).stderr  # off unless set
+
+
+def test_an_existing_api_role_with_powers_is_refused(
+    fresh_database: Callable[[], str], server_url: str
+) -> None:
+    owner_url, user = fresh_database(), f"ogf_login_{secrets.token_hex(4)}"
+    execute(server_url, f"CREATE ROLE {user} LOGIN CREATEDB BYPASSRLS")
+    try:
+        result = migrate(owner_url, as_user(owner_url, user, secrets.token_hex(12)))
+    finally:
+        execute(server_url, f"DROP ROLE {user}")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: DATABASE_URL's user {user} exists with CREATEDB, BYPASSRLS, which the API's"
+        " role must not have: name another role, or take them away (ALTER ROLE)"
+    )
