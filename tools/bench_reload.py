@@ -20,11 +20,21 @@ WELCOME = "Welcome to the OSSGameForge API"  # what `GET /` says (app/main.py)
 
 
 def edit_welcome(checkout: Path, message: str) -> None:
-    """Make `GET /` of the checkout's app say `message`."""
+    """Make `GET /` of the checkout's app say `message`.
+
+    Python's bytecode cache knows a source changed by its mtime in whole seconds and its size,
+    so no Python reloader sees an edit of the same size within the same second: the worker it
+    starts would load the cached code. Edits in quick succession must change the size: see
+    `edit_message`."""
     main = checkout / "app/main.py"
     text = main.read_text()
     current = WELCOME if WELCOME in text else text.split('{"message": "')[1].split('"')[0]
     main.write_text(text.replace(current, message))
+
+
+def edit_message(label: str, attempt: int) -> str:
+    """The message of edit `attempt`: each longer than the one before (see `edit_welcome`)."""
+    return f"{label} {attempt}" + "!" * attempt
 
 
 def welcome(api_url: str) -> str | None:
@@ -50,7 +60,7 @@ def timed(edits: int, step: Callable[[str], None], api_url: str, label: str) -> 
     """Seconds from each edit to its answer; `step` runs after the edit (an `up`, or nothing)."""
     times = []
     for attempt in range(edits):
-        message = f"{label} {attempt}"
+        message = edit_message(label, attempt)
         started = time.monotonic()
         step(message)
         wait_for_welcome(api_url, message)

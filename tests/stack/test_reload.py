@@ -9,7 +9,7 @@ from pulumi import automation as auto
 
 from tests.stack.conftest import EngineStack, StackFactory, record
 from tests.stack.test_bad_input import converges
-from tools.bench_reload import WELCOME, edit_welcome
+from tools.bench_reload import WELCOME, edit_message, edit_welcome
 from tools.bench_reload import wait_for_welcome as served
 from tools.docker import docker
 from tools.engine import copy_checkout, set_config
@@ -40,8 +40,8 @@ def test_with_reload_an_edit_is_served_without_an_up(
     before = container_id(stack)
     assert stack.get("/")["message"] == WELCOME
     for attempt in range(3):
-        edit_welcome(checkout, f"Edited {attempt}")
-        record("reload: edit until served", wait_for_welcome(stack, f"Edited {attempt}"))
+        edit_welcome(checkout, message := edit_message("Edited", attempt))
+        record("reload: edit until served", wait_for_welcome(stack, message))
     assert container_id(stack) == before  # no up, no new container
 
 
