@@ -1,11 +1,10 @@
 """The API's role: SELECT, INSERT and UPDATE on assets and generation_logs, nothing more
 
 Granted to the database's NOLOGIN API group, `<database>_api` (app/roles.py), created here when
-missing: no
-DELETE, no DDL, no CREATE on the schema (PostgreSQL 15 and later give PUBLIC none), no
-temporary tables (revoked from PUBLIC, PostgreSQL's default; the owner keeps them). The role
-the API logs in as is made a member by `python -m app.migrate`. A revision that adds a table
-grants on it with `grant_tables`. The downgrade revokes; the role stays (its members with it).
+missing: no DELETE, no DDL, no CREATE on the schema (PostgreSQL 15 and later give PUBLIC none), no
+temporary tables (revoked from PUBLIC, PostgreSQL's default; the owner keeps them). The role the
+API logs in as is made a member by `python -m app.migrate`. A revision that adds a table grants on
+it with `grant_tables`. The downgrade revokes; the role stays (its members with it).
 
 Revision ID: 3350dd7b0711
 Revises: 8c41d7e2f0a5
