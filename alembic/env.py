@@ -14,6 +14,7 @@ from app import models  # noqa: F401  (registers the tables on Base.metadata)
 from app.config import ConfigError, load_migration_settings
 from app.database import Base
 from app.migrate import MIGRATION_LOCK_ID
+from app.services.health import first_line
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
@@ -51,8 +52,7 @@ def run_online() -> None:
         with engine.connect() as connection:
             run_migrations(connection)
     except OperationalError as exc:
-        first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        fail(f"cannot reach the database in {variable}: {first_line}")
+        fail(f"cannot reach the database in {variable}: {first_line(exc)}")
     finally:
         engine.dispose()
 

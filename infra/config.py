@@ -16,6 +16,7 @@ from pathlib import Path
 import pulumi
 
 from app.config import DEV_ORIGINS, ConfigError, load_settings
+from app.roles import RoleError, group_name
 from infra.images import POSTGRES, PYTHON
 from infra.references import is_image_reference
 
@@ -65,7 +66,7 @@ class StackConfig:
     cors_origins: str  # the backend's CORS_ORIGINS
     source_dir: Path  # the checkout the backend image is built from (and, with reload, mounted)
     reload: bool  # serve the checkout's app/ with uvicorn --reload instead of the image's copy
-    seed: bool  # live: load mock mode's sample rows at every start, where absent
+    seed: bool  # live: load mock mode's sample rows where absent (migration step, backend start)
     target: str  # one of TARGETS
     replicas: int  # kubernetes: the backend's Pods
     wait_for_ready: bool  # kubernetes: the provider awaits readiness (else pulumi.com/skipAwait)
@@ -106,7 +107,10 @@ def read_config(get: Lookup, *, prefix: str, environ: Mapping[str, str]) -> Stac
             f"{NAMESPACE}:dbAppUser and {NAMESPACE}:dbUser are both {db_user!r}: the API's role "
             "must not be the owner"
         )
-    group = f"{config.db_name}_api"  # app/roles.py: the migrations grant the API's rights to it
+    try:
+        group = group_name(config.db_name)  # the migrations grant the API's privileges to it
+    except RoleError as exc:
+        raise StackConfigError(f"{NAMESPACE}:dbName: {exc}") from None
     for key, role in (("dbUser", config.db_user), ("dbAppUser", config.db_app_user)):
         if role == group:
             raise StackConfigError(

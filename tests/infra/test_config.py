@@ -49,6 +49,7 @@ def test_images_come_from_the_key_else_the_projects_image_settings() -> None:
         ({"dbUser": "a", "dbAppUser": "a"}, "ossgameforge:dbAppUser and ossgameforge:dbUser are"),
         ({"dbUser": "ossgameforge_api"}, "ossgameforge:dbUser is 'ossgameforge_api', the name"),
         ({"dbName": "d", "dbAppUser": "d_api"}, "ossgameforge:dbAppUser is 'd_api', the name of"),
+        ({"dbName": "d" * 60}, "ossgameforge:dbName: the database name 'ddd"),
         ({"logFormat": "xml"}, "ossgameforge:logFormat: LOG_FORMAT"),
         ({"backendImage": "x/backend@sha256:" + "0" * 64}, "takes a tag, not a digest: got 'x/"),
     ],
