@@ -24,7 +24,8 @@ from typing import Any
 
 from tools.k8s import commands, pki
 from tools.k8s.parts import APISERVER, CONTROLLER_MANAGER, ETCD, SCHEDULER
-from tools.k8s.processes import ClusterError, check, free_port, get, spawn, stop, wait_until
+from tools.k8s.processes import ClusterError, check, get, spawn, stop, wait_until
+from tools.ports import free_ports
 from tools.processes import reap
 
 # The users RBAC's bootstrap roles name.
@@ -75,7 +76,7 @@ def start(state: Path, detach: bool = False) -> ControlPlane:
         if not binary.is_file():
             raise ClusterError(f"{name} is not built: run `python3 -m tools.k8s build`")
     credentials = pki.make(state / "pki")
-    etcd_port, peer_port, api_port = free_port(), free_port(), free_port()
+    etcd_port, peer_port, api_port, controller_port, scheduler_port = free_ports(5)
     cluster = ControlPlane(state, f"https://127.0.0.1:{api_port}", credentials)
     admin, controllers = credentials.admin_token, credentials.controller_token
     pki.kubeconfig(cluster.kubeconfig, cluster.server, credentials.ca, admin, "admin")
@@ -93,9 +94,8 @@ def start(state: Path, detach: bool = False) -> ControlPlane:
     etcd = commands.etcd(bins["etcd"], state / "etcd", etcd_port, peer_port)
     apiserver = commands.apiserver(bins["kube-apiserver"], state, credentials, etcd_port, api_port)
     controller_manager = commands.controller_manager(
-        bins["kube-controller-manager"], state, credentials, controller_config, free_port()
+        bins["kube-controller-manager"], state, credentials, controller_config, controller_port
     )
-    scheduler_port = free_port()
     scheduler = commands.scheduler(
         bins["kube-scheduler"], credentials, scheduler_config, scheduler_port
     )

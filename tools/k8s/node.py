@@ -29,7 +29,8 @@ from tools.k8s.cluster import ControlPlane
 from tools.k8s.commands import command
 from tools.k8s.node_config import BRIDGE, PAUSE, containerd_config, kubelet_config, network
 from tools.k8s.parts import KUBELET
-from tools.k8s.processes import ClusterError, free_port, spawn, stop, wait_until
+from tools.k8s.processes import ClusterError, spawn, stop, wait_until
+from tools.ports import free_ports
 
 NAME = pki.NODE
 TUNABLES = ("vm/overcommit_memory", "vm/panic_on_oom", "kernel/panic", "kernel/panic_on_oops")
@@ -86,7 +87,8 @@ def node(cluster: ControlPlane, images: Sequence[str]) -> Iterator[str]:
     pki.kubeconfig(
         folder / "kubeconfig", cluster.server, credentials.ca, credentials.node_token, NAME
     )
-    config = kubelet_config(folder, free_port(), free_port(), credentials.ca)
+    port, health = free_ports(2)
+    config = kubelet_config(folder, port, health, credentials.ca)
     (folder / "kubelet.json").write_text(json.dumps(config))
     kubelet = command(
         KUBELET.path(),

@@ -8,12 +8,11 @@ once. Binaries are cached under ~/.cache/ossgameforge/k8s/bin/, keyed by binary,
 import hashlib
 import json
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from tools.pulumi import parts as pulumi
-from tools.pulumi.build import BuildError, build, go, go_env, reason
+from tools.pulumi.build import build, go, run
 from tools.pulumi.parts import CLI, Part
 from tools.pulumi.plugin import install
 
@@ -66,16 +65,13 @@ class ProviderPart(K8sPart):
         for name in ("go.mod", "go.sum"):
             shutil.copyfile(self.source() / name, stage / name)
         # What the provider's `go generate` runs: schema.json with the version, both compacted.
-        done = subprocess.run(
+        run(
+            self,
             ["go", "run", "./generate.go"],
             cwd=stage / PROVIDER_MAIN,
-            env={**go_env(), "VERSION": self.version},
-            capture_output=True,
-            text=True,
-            check=False,
+            what="`go run generate.go`",
+            env={"VERSION": self.version},
         )
-        if done.returncode != 0:
-            raise BuildError(f"{self.title}: `go run generate.go` failed: {reason(done.stderr)}")
         return stage
 
 

@@ -5,7 +5,6 @@ import json
 import os
 import re
 import signal
-import socket
 import ssl
 import subprocess
 import time
@@ -21,15 +20,6 @@ TELLING = re.compile(r'^([EF]\d{4} |Error: |error: |\{"level":"(error|fatal)")')
 
 class ClusterError(Exception):
     """The control plane could not start or stop; one line, naming the log to read."""
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1 (a process may take it before we do: the
-    process that then can't listen says so, and `check` names its log)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def spawn(name: str, command: list[str], state: Path, detach: bool) -> subprocess.Popen[bytes]:
