@@ -12,11 +12,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.config import MigrationSettings
 from app.roles import group_name
 from tests.db import ROOT, admin, execute
 
 pytestmark = pytest.mark.integration
-SETTINGS = ("DATABASE_URL", "MIGRATION_DATABASE_URL", "MOCK_MODE", "LOG_FORMAT", "SEED_SAMPLE_DATA")
+SETTINGS = {name.upper() for name in MigrationSettings.model_fields}  # left unset
 
 
 def migrate(

@@ -11,11 +11,6 @@ from tools.docker import docker
 from tools.engine import set_config
 
 
-def failed_up(stack: EngineStack) -> list[str]:
-    """The error lines of an `up` that must fail."""
-    return error_lines(stack.up)
-
-
 def converges(stack: EngineStack, database: str) -> None:
     """The next `up` succeeds, the stack serves, and a preview after it has nothing to do."""
     stack.up()
@@ -31,11 +26,11 @@ def test_live_without_db_password_or_with_it_in_plain_text_names_the_key_and_mak
     make_stack: StackFactory,
 ) -> None:
     stack = make_stack("live", password=False)
-    lines = failed_up(stack)
+    lines = error_lines(stack.up)
     assert "error: Missing required configuration variable 'ossgameforge:dbPassword'" in lines
     assert "Traceback" not in "\n".join(lines)
     set_config(stack.stack, {"dbPassword": stack.password})  # without --secret
-    lines = failed_up(stack)
+    lines = error_lines(stack.up)
     assert (
         "error: ossgameforge:dbPassword holds a password, and the stack file has it in plain text:"
         " set it again with `pulumi config set --secret dbPassword`"
@@ -47,7 +42,7 @@ def test_live_without_db_password_or_with_it_in_plain_text_names_the_key_and_mak
 
 def test_a_malformed_config_value_is_one_line_naming_the_key(make_stack: StackFactory) -> None:
     stack = make_stack("mock", apiPort="eighty")
-    lines = failed_up(stack)
+    lines = error_lines(stack.up)
     assert "error: ossgameforge:apiPort must be a port from 1 to 65535, got 'eighty'" in lines
     assert "Traceback" not in "\n".join(lines)
     assert stack.docker_objects() == []
@@ -60,7 +55,7 @@ def test_a_host_port_in_use_is_named_and_the_next_up_converges(make_stack: Stack
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", stack.api_port))
         taken.listen()
-        lines = failed_up(stack)
+        lines = error_lines(stack.up)
     assert any(f"127.0.0.1:{stack.api_port}" in line and "already" in line for line in lines), lines
     converges(stack, "mock")
 
@@ -72,7 +67,7 @@ def test_an_unreachable_docker_engine_is_named_and_the_next_up_converges(
     workspace = stack.stack.workspace
     reachable = dict(workspace.env_vars)
     workspace.env_vars = {**reachable, "DOCKER_HOST": f"unix://{tmp_path}/docker.sock"}
-    lines = failed_up(stack)
+    lines = error_lines(stack.up)
     assert any("Cannot connect to the Docker daemon" in line for line in lines), lines
     workspace.env_vars = reachable
     assert stack.docker_objects() == []
