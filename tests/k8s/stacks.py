@@ -57,8 +57,8 @@ class Kube:
     env: dict[str, str]
     kubectl: str
 
-    def run(self, *args: str, stdin: str = "", check: bool = True) -> str:
-        done = subprocess.run(
+    def _kubectl(self, *args: str, stdin: str = "") -> "subprocess.CompletedProcess[str]":
+        return subprocess.run(
             [self.kubectl, *args],
             input=stdin,
             env={**os.environ, **self.env},  # HOME too: kubectl keeps a cache there
@@ -66,24 +66,31 @@ class Kube:
             text=True,
             check=False,
         )
-        if check:
-            assert done.returncode == 0, f"kubectl {' '.join(args)}: {done.stderr}"
-        return done.stdout if done.returncode == 0 else ""
+
+    def run(self, *args: str, stdin: str = "") -> str:
+        """kubectl's output; its failure fails the test."""
+        done = self._kubectl(*args, stdin=stdin)
+        assert done.returncode == 0, f"kubectl {' '.join(args)}: {done.stderr}"
+        return done.stdout
 
     def get(self, path: str) -> Any:
         """The API's JSON answer to GET `path`; None if there is no such object (any other
         failure, an API server that does not answer, say, fails the test)."""
-        done = subprocess.run(
-            [self.kubectl, "get", "--raw", path],
-            env={**os.environ, **self.env},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = self._kubectl("get", "--raw", path)
         if done.returncode == 0:
             return json.loads(done.stdout)
         assert "(NotFound)" in done.stderr, f"kubectl get --raw {path}: {done.stderr}"
         return None
+
+    def owned(self, namespace: str, kind: str, owner_kind: str, owner: str) -> list[dict[str, Any]]:
+        """`namespace`'s objects of `kind` (a key of KINDS) that the `owner_kind` `owner` owns."""
+        found = self.get(f"{KINDS[kind]}/namespaces/{namespace}/{kind}") or {"items": []}
+        return [
+            item
+            for item in found["items"]
+            for ref in item["metadata"].get("ownerReferences", [])
+            if (ref["kind"], ref["name"]) == (owner_kind, owner)
+        ]
 
     def names(self, namespace: str, kind: str) -> list[str]:
         found = self.get(f"{KINDS[kind]}/namespaces/{namespace}/{kind}") or {"items": []}
@@ -99,6 +106,10 @@ class Kube:
     def wipe(self, namespace: str) -> None:
         """Delete `namespace` and all in it (the README's wipe), and wait until it is gone."""
         self.run("delete", "namespace", namespace, "--ignore-not-found", "--wait", "--timeout=120s")
+
+
+def has(count: int) -> Callable[[list[Any]], bool]:
+    return lambda found: len(found) == count
 
 
 def eventually(find: Callable[[], T], done: Callable[[T], bool], timeout: float = 60) -> T:

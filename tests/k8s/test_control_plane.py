@@ -2,63 +2,26 @@
 a ReplicaSet and Pods (Pending: there is no node), and stopping it leaves no process behind."""
 
 import json
-import os
-import subprocess
-import time
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 from tools.k8s.cluster import ControlPlane, control_plane
 from tools.k8s.parts import KUBECTL
 from tools.k8s.processes import ours, read_pids
 
 from .conftest import needed
-from .stacks import web_deployment
+from .stacks import Kube, eventually, has, web_deployment
 
 DEPLOYMENT = web_deployment({"image": "ossgameforge/backend:dev"})
 
 
-def kubectl(cluster: ControlPlane, *args: str, stdin: str = "") -> str:
-    command = [str(KUBECTL.path()), *args]
-    env = {**os.environ, **cluster.env()}  # HOME too: kubectl keeps a cache there
-    done = subprocess.run(
-        command, input=stdin, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def owned(
-    cluster: ControlPlane, group: str, plural: str, kind: str, name: str
-) -> list[dict[str, Any]]:
-    """The default namespace's `plural` that the `kind` called `name` owns."""
-    items: list[dict[str, Any]] = cluster.get(f"{group}/namespaces/default/{plural}")["items"]
-    return [
-        item
-        for item in items
-        for owner in item["metadata"].get("ownerReferences", [])
-        if (owner["kind"], owner["name"]) == (kind, name)
-    ]
-
-
-def eventually(find: Callable[[], list[dict[str, Any]]], count: int) -> list[dict[str, Any]]:
-    """`find()` once it returns `count` items, polled for up to a minute."""
-    deadline = time.monotonic() + 60
-    while len(found := find()) != count:
-        assert time.monotonic() < deadline, f"{len(found)} of {count} after a minute: {found}"
-        time.sleep(0.2)
-    return found
-
-
 def test_a_deployment_becomes_a_replica_set_and_pending_pods(cluster: ControlPlane) -> None:
-    applied = kubectl(cluster, "apply", "-f", "-", stdin=json.dumps(DEPLOYMENT))
+    kube = Kube(cluster.env(), str(KUBECTL.path()))
+    applied = kube.run("apply", "-f", "-", stdin=json.dumps(DEPLOYMENT))
     assert applied == "deployment.apps/web created\n"
-    sets = eventually(
-        lambda: owned(cluster, "/apis/apps/v1", "replicasets", "Deployment", "web"), 1
-    )
+    sets = eventually(partial(kube.owned, "default", "replicasets", "Deployment", "web"), has(1))
     assert sets[0]["spec"]["replicas"] == 2
     name = sets[0]["metadata"]["name"]
-    pods = eventually(lambda: owned(cluster, "/api/v1", "pods", "ReplicaSet", name), 2)
+    pods = eventually(partial(kube.owned, "default", "pods", "ReplicaSet", name), has(2))
     assert {pod["status"]["phase"] for pod in pods} == {"Pending"}
     assert not any(pod["spec"].get("nodeName") for pod in pods)  # no node to place them on
     # Each controller acted as its own service account (--use-service-account-credentials).

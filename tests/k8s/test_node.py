@@ -7,7 +7,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from tests.db import ROOT
 from tests.engine_run import quiet
 from tests.k8s.conftest import EXISTING, FIGURES, fail_or_skip
-from tests.k8s.stacks import WEB_LABELS, web_deployment
+from tests.k8s.stacks import WEB_LABELS, Kube, web_deployment
 from tools.docker import answers, docker, exists
 from tools.engine import engine_env, open_stack, set_config
 from tools.images import LOCAL_DEBIAN_IMAGE, LOCAL_PYTHON_IMAGE
@@ -82,15 +81,9 @@ def test_pods_run_and_a_service_answers_and_nothing_is_left(
     tunables = {name: Path("/proc/sys", name).read_text() for name in TUNABLES}
     netns = namespaces()
     with node(cluster, [LOCAL_PYTHON_IMAGE]):
+        kube = Kube(cluster.env(), str(KUBECTL.path()))
         for document in (DEPLOYMENT, SERVICE):
-            command = [str(KUBECTL.path()), "apply", "-f", "-"]
-            subprocess.run(
-                command,
-                input=json.dumps(document),
-                env={**os.environ, **cluster.env()},
-                text=True,
-                check=True,
-            )
+            kube.run("apply", "-f", "-", stdin=json.dumps(document))
         deadline = time.monotonic() + 120
         while len(running(cluster)) < 2:
             assert time.monotonic() < deadline, cluster.get("/api/v1/namespaces/default/pods")

@@ -4,14 +4,12 @@ ever runs. What that proves: the objects pass the API server's validation, defau
 admission (Pod Security included: the controllers make the Pods), the controllers do their part,
 the program converges, and destroy keeps exactly what holds data."""
 
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import pytest
 
 from tests.k8s.conftest import StackFactory
-from tests.k8s.stacks import K8sStack, Kube, eventually
+from tests.k8s.stacks import K8sStack, Kube, eventually, has
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +44,6 @@ def made(stack: K8sStack) -> dict[str, list[str]]:
     return objects
 
 
-def has(count: int) -> Callable[[list[Any]], bool]:
-    return lambda found: len(found) == count
-
-
-def owned(kube: Kube, namespace: str, kind: str, owner: str) -> list[dict[str, Any]]:
-    found = kube.get(f"{'/api/v1' if kind == 'pods' else '/apis/apps/v1'}/namespaces/{namespace}/"
-                     f"{kind}") or {"items": []}  # fmt: skip
-    return [
-        item
-        for item in found["items"]
-        if owner in [ref["name"] for ref in item["metadata"].get("ownerReferences", [])]
-    ]
-
-
 def test_both_stacks_are_applied_and_the_api_server_accepted_every_object(
     live: K8sStack, mock: K8sStack, kube: Kube
 ) -> None:
@@ -85,12 +69,12 @@ def test_the_controllers_make_replica_sets_and_pending_pods_the_claim_and_the_jo
     for stack in (live, mock):
         backend = f"{stack.namespace}-backend"
         (replicas,) = eventually(
-            partial(owned, kube, stack.namespace, "replicasets", backend), bool
+            partial(kube.owned, stack.namespace, "replicasets", "Deployment", backend), bool
         )
         assert replicas["spec"]["replicas"] == 2
         name = replicas["metadata"]["name"]
         # Made past Pod Security admission: restricted on mock, baseline on live.
-        pods = eventually(partial(owned, kube, stack.namespace, "pods", name), has(2))
+        pods = eventually(partial(kube.owned, stack.namespace, "pods", "ReplicaSet", name), has(2))
         assert {pod["status"]["phase"] for pod in pods} == {"Pending"}  # no node
     ns = live.namespace
     eventually(lambda: kube.names(ns, "pods"), lambda pods: f"{ns}-postgres-0" in pods)
